@@ -1,0 +1,102 @@
+"""Vietnamese place names: provinces, administrative prefixes, and finding place names in text.
+
+Districts are not listed here: the corpus gazetteer is built from the articles' own metadata
+(`rag.query.Gazetteer`), so a new district appears as soon as an article from it is indexed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .vietnamese import fold, normalize
+
+# The 63 provinces and cities before the 2025 merger (the 34 after it keep names from this list),
+# plus common English spellings users type.
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng",
+    "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa",
+    "Kiên Giang", "Kon Tum", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định",
+    "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
+    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
+    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Thành phố Hồ Chí Minh", "Hồ Chí Minh",
+    "Sài Gòn", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)
+ENGLISH_ALIASES = {"hanoi": "Hà Nội", "ho chi minh city": "Hồ Chí Minh", "saigon": "Sài Gòn", "danang": "Đà Nẵng"}
+
+# "Hồ Chí Minh" is mostly the person in Party news ("tư tưởng Hồ Chí Minh"), not the city.
+_AMBIGUOUS_PROVINCES = {"ho chi minh"}
+
+# Candidate names are up to three words after an administrative word; `_capitalised_prefix` keeps the
+# leading capitalised ones (a regex class cannot say "uppercase" for all Vietnamese letters).
+_NAME = r"\w+(?:[ \t]+\w+){0,2}"
+# "Huyện ủy Tháp Mười", "huyện Cao Lãnh", "thị xã Hồng Ngự", "quận Ba Đình"
+_DISTRICT_PATTERN = re.compile(
+    rf"\b(?:[Hh]uyện\s+(?:[uủ]y\s+)?|[Qq]uận\s+(?:[uủ]y\s+)?|[Tt]hị\s+xã\s+|[Tt]hị\s+ủy\s+)({_NAME})"
+)
+_PROVINCE_PATTERN = re.compile(rf"\b(?:[Tt]ỉnh\s+(?:ủy\s+)?|[Tt]hành\s+phố\s+|TP\.?\s*)({_NAME})")
+# English: "Tháp Mười district", "the district of Cao Lãnh", "Nam Dinh province"
+_EN_DISTRICT = re.compile(r"((?:\w+[ \t]+){1,3})(?:district|District|town|county)\b")
+_EN_PROVINCE = re.compile(r"((?:\w+[ \t]+){1,3})(?:province|Province|city|City)\b")
+
+_PROVINCE_BY_FOLD = {fold(p): p for p in PROVINCES}
+
+
+def _capitalised_prefix(words: str) -> str | None:
+    kept = []
+    for word in words.split():
+        if not word[0].isupper() or word.isdigit():
+            break
+        kept.append(word)
+    return " ".join(kept) or None
+
+
+def _capitalised_suffix(words: str) -> str | None:
+    kept = []
+    for word in reversed(words.split()):
+        if not word[0].isupper() or word.lower() in {"the", "of", "in", "what", "did", "how"}:
+            break
+        kept.append(word)
+    return " ".join(reversed(kept)) or None
+
+
+def province_key(name: str) -> str | None:
+    """The folded key of a province name, or None when it is not a province."""
+    key = fold(name).strip()
+    key = fold(ENGLISH_ALIASES.get(key, name))
+    return key if key in _PROVINCE_BY_FOLD else None
+
+
+def provinces_in(text: str) -> list[str]:
+    """Province display names mentioned in text, in order of first mention, accent-insensitive."""
+    # Accented text is matched with its accents: folded, "tự diễn biến" would read as "Điện Biên".
+    accented = fold(text) != text.lower()
+    haystack = " ".join(re.findall(r"\w+", normalize(text).lower() if accented else fold(text)))
+    found: list[tuple[int, str]] = []
+    candidates = [
+        (display.lower() if accented else key, display)
+        for key, display in _PROVINCE_BY_FOLD.items() if key not in _AMBIGUOUS_PROVINCES
+    ]
+    for key, display in candidates + list(ENGLISH_ALIASES.items()):
+        match = re.search(rf"\b{re.escape(key)}\b", haystack)
+        if match:
+            found.append((match.start(), display))
+    return [d for _, d in sorted(found)]
+
+
+def districts_in(text: str) -> list[str]:
+    """District-level names introduced by 'huyện', 'Huyện ủy', 'quận', 'thị xã' (or 'X district')."""
+    text = normalize(text)
+    names = [_capitalised_prefix(m.group(1)) for m in _DISTRICT_PATTERN.finditer(text)]
+    names += [_capitalised_suffix(m.group(1)) for m in _EN_DISTRICT.finditer(text)]
+    return [n for n in names if n and province_key(n) is None]
+
+
+def admin_names_in(text: str) -> list[str]:
+    """Every place name introduced by an administrative word, provinces included."""
+    text = normalize(text)
+    names = districts_in(text)
+    names += [_capitalised_prefix(m.group(1)) for m in _PROVINCE_PATTERN.finditer(text)]
+    names += [_capitalised_suffix(m.group(1)) for m in _EN_PROVINCE.finditer(text)]
+    return [n for n in names if n]
