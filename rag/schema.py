@@ -77,6 +77,8 @@ class Hit:
     score: float
     dense_score: float | None = None
     lexical_score: float | None = None
+    matches_constraints: bool = True  # False: ranked only for completeness, breaks the question's place/year
+    row: int = -1  # position of the chunk in its index
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""Settings: defaults, then RAG_* environment variables, then command-line options. The only reader of
+the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+ENV_PREFIX = "RAG_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything `build_pipeline` needs. Environment: RAG_INDEX, RAG_EMBEDDER, RAG_LLM, RAG_TOP_K,
+    RAG_RETRIEVER, RAG_BASE_URL, RAG_TEMPERATURE, RAG_MAX_TOKENS, RAG_TIMEOUT, RAG_FALLBACK,
+    RAG_CACHE_DIR; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
+
+    index: Path = Path("index/default")
+    embedder: str | None = None  # None: whatever the index was built with
+    llm: str = "extractive"
+    top_k: int = 10
+    retriever: str = "hybrid"
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    temperature: float = 0.0
+    max_tokens: int = 512
+    timeout: float = 60.0
+    fallback: bool = False  # fall back to the extractive answer when the LLM fails
+    cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
+
+    def with_overrides(self, **overrides) -> "Config":
+        """Apply command-line options; None means 'not given'."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "index" in given:
+            given["index"] = Path(given["index"])
+        return _validated(replace(self, **given))
+
+
+def _number(name: str, raw: str, kind):
+    try:
+        return kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def _validated(config: Config) -> Config:
+    if config.top_k < 1 or config.top_k > 100:
+        raise ConfigError(f"top-k must be between 1 and 100, got {config.top_k}")
+    if config.retriever not in ("hybrid", "dense", "bm25"):
+        raise ConfigError(f"unknown retriever '{config.retriever}'; valid: hybrid, dense, bm25")
+    if config.timeout <= 0:
+        raise ConfigError(f"timeout must be positive, got {config.timeout}")
+    return config
+
+
+def from_env(environ: dict[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env.get(ENV_PREFIX + name)
+        return value if value not in (None, "") else None
+
+    values: dict = {}
+    if get("INDEX"):
+        values["index"] = Path(get("INDEX"))
+    for name, key in (("EMBEDDER", "embedder"), ("LLM", "llm"), ("RETRIEVER", "retriever"), ("BASE_URL", "base_url")):
+        if get(name):
+            values[key] = get(name)
+    if get("TOP_K"):
+        values["top_k"] = _number("TOP_K", get("TOP_K"), int)
+    for name, key in (("TEMPERATURE", "temperature"), ("TIMEOUT", "timeout")):
+        if get(name):
+            values[key] = _number(name, get(name), float)
+    if get("MAX_TOKENS"):
+        values["max_tokens"] = _number("MAX_TOKENS", get("MAX_TOKENS"), int)
+    if get("FALLBACK"):
+        values["fallback"] = get("FALLBACK").lower() in ("1", "true", "yes", "on")
+    if get("CACHE_DIR"):
+        values["cache_dir"] = Path(get("CACHE_DIR"))
+    if env.get("OPENAI_API_KEY"):
+        values["api_key"] = env["OPENAI_API_KEY"]
+    return _validated(Config(**values))

