@@ -8,7 +8,9 @@ when no piece clears the calibrated threshold or when no article meets the quest
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -16,23 +18,34 @@ import numpy as np
 
 from .articles import years_mentioned
 from .chunking import answer_units
+from .vietnamese import split_clauses
 from .generation import Draft, constraint_reason, decline_text
 from .index import Index
 from .schema import Citation, Hit, QueryPlan
-from .vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, fold, folded_syllables
+from .crosslingual import folded_alternatives
+from .vietnamese import QUESTION_WORDS_FOLDED, fold, folded_syllables, lexical_tokens
 
-_COUNT = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*%?(?![\d/])")
+# A count stands alone: "36 đảng viên", "52.342/54.731", "6/18 xã", "95,6%"; not "Covid-19" or a date.
+_COUNT = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?(?![\w/-])")
+_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b", re.I)
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Lâm Trương Đoàn Mai "
     "Cao Lương Tô Tạ Châu Hà Thái Văn Lưu Kiều Quách Tăng Trịnh"
 ).split()
-_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})\s+(\w+)")
+_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})\s+(\w+)\s+(\w+)")
+
+
+# Named in nearly every Party article as an ideology ("tư tưởng Hồ Chí Minh"), not as a person present.
+_NOT_PEOPLE = ("Hồ Chí Minh",)
 
 
 def _has_person(text: str) -> bool:
-    """A full name: a common surname followed by a capitalised word ('Nguyễn Văn Vũ Minh')."""
-    return any(m.group(1)[0].isupper() for m in _PERSON.finditer(text))
+    """A full name: a common surname and two capitalised words ('Trần Văn Hưng'); two words alone
+    would take places for people ('Cao Lãnh', 'Hà Nội')."""
+    for name in _NOT_PEOPLE:
+        text = text.replace(name, " ")
+    return any(m.group(1)[0].isupper() and m.group(2)[0].isupper() for m in _PERSON.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -42,25 +55,67 @@ class ExtractiveSettings:
 
     lexical_weight: float = 0.15
     type_bonus: float = 0.05
-    type_penalty: float = 0.08
-    year_penalty: float = 0.10
-    min_score: float = 0.86
+    min_score: float = 0.92
     max_units: int = 2
     second_unit_margin: float = 0.02
-    candidate_chunks: int = 4
+    candidate_chunks: int = 8
+    max_article_chunks: int = 40
 
 
-def _content_tokens(question: str, place_keys: tuple[str, ...]) -> set[str]:
-    place_syllables = {s for key in place_keys for s in key.split()}
-    return {
-        t for t in folded_syllables(question)
-        if t not in QUESTION_WORDS_FOLDED and t not in ENGLISH_STOPWORDS and t not in place_syllables
-        and not t.isdigit()
-    }
+# Words that set the frame of a question (its place and time), not what it asks about.
+_FRAME_SYLLABLES = frozenset("nam thang ngay huyen tinh xa quan uy thi tran dau cuoi bai viet noi tin bao".split())
+
+
+def _term_groups(plan: QueryPlan) -> list[tuple[str, ...]]:
+    """What a piece must contain to answer the question, as groups of folded alternatives.
+
+    Vietnamese: each content syllable and each segmented compound ("ky luat"); English: glossary terms
+    in Vietnamese plus names and numbers. Place names are left out: the retriever already holds them.
+    """
+    place_syllables = {s for key in plan.places for s in key.split()} | _FRAME_SYLLABLES
+    if plan.language == "en":
+        groups = folded_alternatives(plan.question)
+        return [g for g in groups if not set(" ".join(g).split()) <= place_syllables and not g[0].isdigit()]
+    text = plan.text.split(" (", 1)[0]  # the user's own words (restored), not what history added
+    groups: list[tuple[str, ...]] = []
+    for token in lexical_tokens(text):
+        if "_" in token:
+            parts = token.split("_")
+            if set(parts) <= place_syllables or all(p in QUESTION_WORDS_FOLDED for p in parts):
+                continue
+            groups.append((" ".join(parts),))
+        elif token not in QUESTION_WORDS_FOLDED and token not in place_syllables and not token.isdigit():
+            groups.append((token,))
+    return list(dict.fromkeys(groups))
+
+
+def _place_keys(hit: Hit) -> set[str]:
+    return {fold(p) for p in (hit.chunk.place.district, hit.chunk.place.province) if p}
+
+
+class _TermStats:
+    """Document frequencies of folded syllables and syllable pairs over the answer units, for IDF."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.n = len(texts)
+        self.df: Counter[str] = Counter()
+        for text in texts:
+            words = folded_syllables(text)
+            self.df.update(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
+
+    def idf(self, phrase: str) -> float:
+        words = phrase.split()
+        keys = [f"{a} {b}" for a, b in zip(words, words[1:])] or words
+        df = min(self.df.get(k, 0) for k in keys)
+        return math.log((self.n + 1) / (df + 0.5))
+
+
+def _contains(folded_text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
 
 
 def _has_count(text: str) -> bool:
-    return any(not re.fullmatch(r"(19|20)\d{2}", n) for n in _COUNT.findall(text))
+    return any(not re.fullmatch(r"(19|20)\d{2}", n) for n in _COUNT.findall(_FULL_DATE.sub(" ", text)))
 
 
 def _type_fit(kind: str, text: str) -> bool | None:
@@ -88,38 +143,82 @@ class ExtractiveGenerator:
         self.index = index
         self.settings = settings
         by_text = {(index.chunks[row].article_id, text): i for i, (row, text) in enumerate(index.units)}
+        self._stats = _TermStats([text for _, text in index.units])
         self._units_of_row = [
             [by_text[(chunk.article_id, u)] for u in answer_units(chunk) if (chunk.article_id, u) in by_text]
             for chunk in index.chunks
         ]
+        self._rows_of_article: dict[str, list[int]] = {}
+        for row, chunk in enumerate(index.chunks):
+            self._rows_of_article.setdefault(chunk.article_id, []).append(row)
+        # Clauses of one "A; B; C" sentence, in order: a list of people spans several clauses.
+        self._next_clause: dict[int, int] = {}
+        for chunk in index.chunks:
+            for sentence in chunk.sentences:
+                clauses = [by_text.get((chunk.article_id, c)) for c in split_clauses(sentence)]
+                for here, after in zip(clauses, clauses[1:]):
+                    if here is not None and after is not None:
+                        self._next_clause[here] = after
 
     def _score_units(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, int, Hit]]:
         s = self.settings
-        content = _content_tokens(plan.question, plan.places)
+        groups = _term_groups(plan)
+        weights = [max(self._stats.idf(alt) for alt in group) for group in groups]
+        total_weight = sum(weights)
         scored: list[tuple[float, int, Hit]] = []
         seen: set[int] = set()
-        for hit in hits[: s.candidate_chunks]:
+        for hit in self._candidates(plan, hits):
             for unit in self._units_of_row[hit.row]:
                 if unit in seen:
                     continue
                 seen.add(unit)
                 text = self.index.units[unit][1]
                 score = float(self.index.unit_vectors[unit] @ vector)
-                if content:
-                    unit_tokens = set(folded_syllables(text))
-                    score += s.lexical_weight * len(content & unit_tokens) / len(content)
+                score += s.lexical_weight * self._coverage(groups, weights, text)
                 fit = _type_fit(plan.answer_type, text)
+                if fit is False:
+                    continue  # a "how many" answer without a number is not an answer
                 if fit is True:
                     score += s.type_bonus
-                elif fit is False:
-                    score -= s.type_penalty
-                if plan.years:
-                    mentioned = set(years_mentioned(text))
-                    if mentioned and not mentioned & set(plan.years):
-                        score -= s.year_penalty
+                if plan.years and not self._year_compatible(plan, text, hit):
+                    continue
                 scored.append((score, unit, hit))
         scored.sort(key=lambda t: t[0], reverse=True)
         return scored
+
+    def _candidates(self, plan: QueryPlan, hits: list[Hit]) -> list[Hit]:
+        """Every chunk of the best articles (one best article per place when several are named), then
+        the next best chunks. Chunk ranking inside one article is the weak spot of cross-lingual
+        retrieval, and pieces are cheap to score, so the whole article is read."""
+        n = self.settings.candidate_chunks
+        keys = plan.places if len(plan.places) > 1 else ("",)
+        lead_articles: list[str] = []
+        for key in keys:
+            best = next((h for h in hits if not key or key in _place_keys(h)), None)
+            if best and best.chunk.article_id not in lead_articles:
+                lead_articles.append(best.chunk.article_id)
+        rows = [r for a in lead_articles for r in self._rows_of_article.get(a, [])][: self.settings.max_article_chunks]
+        by_row = {h.row: h for h in hits}
+        chosen = [by_row.get(r) or Hit(chunk=self.index.chunks[r], score=0.0, row=r) for r in rows]
+        return list({h.row: h for h in chosen + hits[:n]}.values())
+
+    @staticmethod
+    def _coverage(groups: list[tuple[str, ...]], weights: list[float], text: str) -> float:
+        """IDF-weighted share of the question's terms the piece contains. A question with no terms of its
+        own ("What did Tháp Mười report in 2021?") is fully covered by any piece that meets its place and year."""
+        total = sum(weights)
+        if total <= 0:
+            return 1.0
+        folded = " ".join(folded_syllables(text))
+        return sum(w for g, w in zip(groups, weights) if any(_contains(folded, a) for a in g)) / total
+
+    @staticmethod
+    def _year_compatible(plan: QueryPlan, text: str, hit: Hit) -> bool:
+        """A piece answers for a year when it names that year, or names none and its article reports on it."""
+        mentioned = set(years_mentioned(text))
+        if mentioned:
+            return bool(mentioned & set(plan.years))
+        return bool(set(hit.chunk.years) & set(plan.years))
 
     def _select(self, plan: QueryPlan, scored: list[tuple[float, int, Hit]]) -> list[tuple[float, int, Hit]]:
         """The best piece; with two places asked, the best piece for each; for open questions, a close
@@ -130,7 +229,7 @@ class ExtractiveGenerator:
         if len(plan.places) > 1:
             chosen = []
             for key in plan.places:
-                match = next((t for t in scored if key in {fold(p) for p in (t[2].chunk.place.district, t[2].chunk.place.province) if p}), None)
+                match = next((t for t in scored if key in _place_keys(t[2])), None)
                 if match and match not in chosen:
                     chosen.append(match)
             return chosen or [best]
@@ -143,11 +242,23 @@ class ExtractiveGenerator:
                     chosen.append(candidate)
         return chosen
 
-    def _citation(self, marker: int, unit: int, hit: Hit, language: str) -> Citation:
+    def _quote(self, plan: QueryPlan, unit: int) -> str:
+        """The unit's text; for 'who' questions, followed by the next clauses that also name people."""
+        parts = [self.index.units[unit][1]]
+        if plan.answer_type == "person":
+            while unit in self._next_clause and len(parts) < 6:
+                unit = self._next_clause[unit]
+                text = self.index.units[unit][1]
+                if not _has_person(text) or len(text.split()) > 30:
+                    break
+                parts.append(text)
+        return "; ".join(parts)
+
+    def _citation(self, plan: QueryPlan, marker: int, unit: int, hit: Hit) -> Citation:
         chunk = hit.chunk
         return Citation(
             marker=marker, article_id=chunk.article_id, chunk_id=chunk.id, title=chunk.title,
-            date=chunk.date, place=chunk.place.label(), quote=self.index.units[unit][1], supported=None,
+            date=chunk.date, place=chunk.place.label(), quote=self._quote(plan, unit), supported=None,
         )
 
     def _sentence(self, citation: Citation, language: str) -> str:
@@ -171,7 +282,7 @@ class ExtractiveGenerator:
         chosen = self._select(plan, scored)
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)
-        citations = [self._citation(i + 1, unit, hit, plan.language) for i, (_, unit, hit) in enumerate(chosen)]
+        citations = [self._citation(plan, i + 1, unit, hit) for i, (_, unit, hit) in enumerate(chosen)]
         text = " ".join(self._sentence(c, plan.language) for c in citations)
         return Draft(text, tuple(citations), True)
 

@@ -44,7 +44,7 @@ class RagPipeline:
     checker: Callable[[str, list[Citation], list[Hit]], tuple[Citation, ...]] | None = None
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
-        return plan_query(question, self.retriever.gazetteer, history)
+        return plan_query(question, self.retriever.gazetteer, history, self.retriever.restorer)
 
     def answer(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         """Plan, retrieve, generate, check. Raises InputError for an empty or over-long question."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .crosslingual import vietnamese_expansion
+from .diacritics import AccentRestorer
 from .errors import InputError
 from .gazetteer import admin_names_in, province_key, provinces_in
 from .schema import Article, QueryPlan
@@ -23,11 +25,11 @@ _SINGLE_YEAR = re.compile(rf"\b({_YEAR})\b")
 # Checked in order: "ngày bao nhiêu" asks for a date, not a number.
 _ANSWER_TYPES = (
     ("date", r"\b(khi nao|ngay nao|ngay bao nhieu|bao gio|thoi gian nao|luc nao|when|what date|which date|what day)\b"),
-    ("person", r"\b(ai|who|whom|la ai|nguoi nao)\b"),
-    ("number", r"\b(bao nhieu|may|so luong|ty le|how many|how much|what share|what percentage|what proportion|what number|how large|con so)\b"),
+    ("person", r"\b(ai|who|whom|la ai|nguoi nao|dong chi nao|lanh dao nao|which officials|which leaders|whose)\b"),
+    ("number", r"\b(bao nhieu|so luong|ty le|ti le|how many|how much|what share|what percentage|what proportion|what number|how large|con so)\b"),
     ("place", r"\b(o dau|tai dau|where|noi nao)\b"),
 )
-_NUMBER_HINT_ACCENTED = re.compile(r"\b(số|tỷ lệ|tỉ lệ)\b", re.I)
+_NUMBER_HINT_ACCENTED = re.compile(r"\b(số|mấy|tỷ lệ|tỉ lệ)\b", re.I)
 _FOLLOW_UP = re.compile(r"^\s*(còn|con|thế còn|the con|vậy|vay|và|va|what about|how about|and|còn về)\b|thì sao|thi sao\??\s*$", re.I)
 
 
@@ -136,14 +138,21 @@ def _content_words(question: str, gazetteer: Gazetteer) -> int:
     )
 
 
-def plan_query(question: str, gazetteer: Gazetteer, history: list[str] | None = None) -> QueryPlan:
-    """Read constraints from the question; a follow-up inherits place, year and topic from earlier turns."""
+def plan_query(
+    question: str, gazetteer: Gazetteer, history: list[str] | None = None, restorer: AccentRestorer | None = None,
+) -> QueryPlan:
+    """Read constraints from the question; a follow-up inherits place, year and topic from earlier turns.
+
+    Vietnamese typed without diacritics is searched with them restored (e5 needs them); an English
+    question's keyword side is searched with its glossary terms in Vietnamese.
+    """
     question = validate_question(question)
     language = detect_language(question)
+    searched = restorer.restore(question) if restorer and language == "vi" else question
     places, unknown = named_places(question, gazetteer)
     years = find_years(question)
     kind = answer_type(question)
-    text = question
+    text = searched
     history = [normalize(h) for h in (history or []) if h and h.strip()]
     if history:
         previous = history[-1]
@@ -169,8 +178,9 @@ def plan_query(question: str, gazetteer: Gazetteer, history: list[str] | None = 
             if kind == "other":
                 kind = answer_type(previous)
         if extra:
-            text = f"{question} ({' '.join(extra)})"
+            text = f"{searched} ({' '.join(extra)})"
+    keyword_text = f"{text} {vietnamese_expansion(text)}" if language == "en" else text
     return QueryPlan(
         question=question, text=text, language=language, places=places, unknown_places=unknown,
-        years=years, answer_type=kind,
+        years=years, answer_type=kind, keyword_text=keyword_text,
     )

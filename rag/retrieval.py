@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .articles import years_mentioned
+from .diacritics import AccentRestorer
 from .embedding import Embedder
 from .index import Index
 from .query import Gazetteer
@@ -40,6 +41,10 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self.gazetteer = Gazetteer.from_articles(list(index.articles.values()))
+        self.restorer = AccentRestorer.from_texts([f"{a.title}\n{a.text}" for a in index.articles.values()])
+        # Any year an article mentions lets it through; the answerer then checks the year against the
+        # sentence it quotes (the Cao Lãnh 2024 report cites a 2021 resolution, but cannot say how many
+        # members Cao Lãnh admitted in 2021).
         self._article_years = {
             a.id: set(a.years) | set(years_mentioned(f"{a.title}\n{a.text}")) for a in index.articles.values()
         }
@@ -59,7 +64,7 @@ class HybridRetriever:
 
     def _lexical(self, plan: QueryPlan) -> tuple[dict[int, float], float]:
         """BM25 scores of matching chunks and the share of the question's content tokens BM25 knows."""
-        tokens = [t for t in lexical_tokens(plan.text) if t not in QUESTION_WORDS_FOLDED and t not in ENGLISH_STOPWORDS]
+        tokens = [t for t in lexical_tokens(plan.keyword_text or plan.text) if t not in QUESTION_WORDS_FOLDED and t not in ENGLISH_STOPWORDS]
         if not tokens:
             return {}, 0.0
         coverage = sum(1 for t in tokens if self.index.lexical.knows(t)) / len(tokens)

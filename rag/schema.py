@@ -67,6 +67,7 @@ class QueryPlan:
     unknown_places: tuple[str, ...] = ()  # places named in the question that the corpus does not cover
     years: tuple[int, ...] = ()
     answer_type: str = "other"  # number | person | date | place | other
+    keyword_text: str = ""  # what BM25 searches: diacritics restored, English terms given in Vietnamese
 
 
 @dataclass(frozen=True)
