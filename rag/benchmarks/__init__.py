@@ -1,0 +1,1 @@
+"""Benchmark and measurement scripts that print figures (run with python -m rag.benchmarks.<name>)."""
