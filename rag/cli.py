@@ -46,7 +46,8 @@ def _config(args: argparse.Namespace) -> Config:
 def cmd_index_build(args: argparse.Namespace) -> int:
     from .articles import load_articles
     from .embedding import DEFAULT_EMBEDDER, make_embedder
-    from .index import build_index, save_index
+    from .index import build_index, remove_stale_builds, save_index
+    from .locking import index_write_lock
 
     config = _config(args)
     source = Path(args.source)
@@ -57,8 +58,11 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     spec = config.embedder or DEFAULT_EMBEDDER
     _eprint(f"loading embedder {spec} ...")
     embedder = make_embedder(spec)
-    index = build_index(report.articles, embedder, config.index, progress=not args.quiet)
-    save_index(index, config.index)
+    with index_write_lock(config.index, wait_seconds=args.wait):
+        for folder in remove_stale_builds(config.index):
+            _eprint(f"removed {folder.name}, left by an interrupted build")
+        index = build_index(report.articles, embedder, config.index, progress=not args.quiet)
+        save_index(index, config.index)
     counts = index.manifest["counts"]
     _eprint(f"indexed {counts['articles']} articles as {counts['chunks']} chunks into {config.index}")
     return 0
@@ -190,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(build)
     build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")
     build.set_defaults(func=cmd_index_build)
     verify = index_commands.add_parser("verify", help="check an index's files against its manifest, no models")
     _add_common(verify)
@@ -233,12 +238,22 @@ _EXTRA_COMMANDS = [
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    # Past a file-size limit the kernel kills the process by default; ignored, the write fails with an
+    # error we can report (and the previous index stays, since saving is atomic).
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except RagError as exc:
         _eprint(f"error: {exc}")
+        return 1
+    except OSError as exc:  # disk full, size limit, permissions: say what and where, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        _eprint(f"error: {exc.strerror or exc}{where}; check free disk space, file-size limits and permissions")
         return 1
     except KeyboardInterrupt:
         _eprint("interrupted")

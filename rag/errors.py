@@ -27,3 +27,11 @@ class BackendError(RagError):
 
 class NoArticlesError(InputError):
     """A source folder held no readable articles."""
+
+
+class IndexBusyError(RagError):
+    """Another process is writing the same index."""
+
+
+class IndexWriteError(RagError):
+    """Saving an index failed (disk full, size limit, permissions); the previous index is intact."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from .chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from .embedding import Embedder
-from .errors import IndexCorruptError, IndexMissingError
+from .errors import IndexCorruptError, IndexMissingError, IndexWriteError
 from .lexical import LexicalIndex
 from .schema import Article, Chunk, Place
 
@@ -169,10 +169,25 @@ def save_index(index: Index, path: Path) -> None:
             os.rename(path, old)
         os.rename(tmp, path)
         shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(
+            f"could not write the index to {path}: {exc.strerror or exc} (disk full or a file-size limit?); "
+            "free space and retry. The previous index, if any, is untouched"
+        ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     index.path = path
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Delete temporary folders left by builds that were killed. Call only while holding the writer lock."""
+    path = Path(path).resolve()
+    stale = list(path.parent.glob(f".{path.name}.building-*")) if path.parent.exists() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def _sha256(file: Path) -> str:
