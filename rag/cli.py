@@ -137,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             try:
                 answer = pipeline.answer(str(row["question"]), history=row.get("history"))
                 out = answer.to_dict(question_id=row.get("id"))
-            except InputError as exc:
+            except RagError as exc:  # one bad question (or a failing LLM call) must not lose the rest
                 failures += 1
                 out = {"id": row.get("id"), "question": row.get("question"), "error": str(exc)}
             if args.json:
