@@ -135,7 +135,8 @@ def clean_scraped_text(text: str, fallback_title: str = "") -> _Cleaned:
         if _is_boilerplate(stripped):
             continue
         updated = _UPDATED_LINE.match(stripped)
-        if updated:
+        # Only a short line that is just a date is page metadata; "Cập nhật kết quả: ..." is body text.
+        if updated and len(stripped) <= 60 and _iso_date(updated.group(1)):
             printed_date = printed_date or _iso_date(updated.group(1))
             continue
         if _CAPTION_LINE.search(stripped):
@@ -183,6 +184,17 @@ def _iso_date(text: str) -> str | None:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _given_date(value) -> str | None:
+    """A date from metadata: 'YYYY-MM-DD', an ISO date-time ('2023-05-10T08:00:00+07:00') or 'd/m/yyyy'."""
+    if not isinstance(value, str):
+        return None
+    match = re.match(r"\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?:[T ]|\s*$)", value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    return _iso_date(value)
 
 
 def find_date(paragraphs: list[str]) -> str | None:
@@ -251,8 +263,7 @@ def build_article(
     final_title = normalize(title) if title else cleaned.title
     if not paragraphs:
         raise InputError(f"{source}: no article text left after removing boilerplate")
-    iso = _iso_date(date) if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else date
-    iso = iso or find_date(paragraphs) or cleaned.printed_date
+    iso = _given_date(date) or find_date(paragraphs) or cleaned.printed_date
     place = find_place(final_title, paragraphs)
     if district or province:
         place = Place(district=normalize(district) if district else place.district,
@@ -330,10 +341,17 @@ class _HtmlText(HTMLParser):
         self.h1 = ""
         self._in: str | None = None
         self.meta: dict[str, str] = {}
+        self._content_depth = 0  # inside <article> or <main>
+        self._skipping: list[bool] = []  # per open _SKIP tag: was it skipped?
 
     def handle_starttag(self, tag, attrs):
+        if tag in ("article", "main"):
+            self._content_depth += 1
         if tag in self._SKIP:
-            self.skip_depth += 1
+            # An article's own <header> holds its headline; only the page's header is furniture.
+            skip = not (tag == "header" and self._content_depth)
+            self._skipping.append(skip)
+            self.skip_depth += skip
         if tag in self._BLOCK:
             self.parts.append("\n\n")
         if tag in ("title", "h1"):
@@ -345,8 +363,10 @@ class _HtmlText(HTMLParser):
                 self.meta[key] = a["content"]
 
     def handle_endtag(self, tag):
-        if tag in self._SKIP and self.skip_depth:
-            self.skip_depth -= 1
+        if tag in ("article", "main") and self._content_depth:
+            self._content_depth -= 1
+        if tag in self._SKIP and self._skipping:
+            self.skip_depth -= self._skipping.pop()
         if tag in self._BLOCK:
             self.parts.append("\n\n")
         if tag == self._in:
@@ -383,8 +403,10 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
         where = f"{path.name}:{number}"
         try:
             record = json.loads(line)
+            if not isinstance(record, dict):
+                raise InputError(f"{where}: each line must be a JSON object with 'id' and 'text' (or 'body')")
             text = record.get("text") or record.get("body")
-            if not isinstance(record, dict) or not record.get("id") or not text:
+            if not record.get("id") or not text:
                 raise InputError(f"{where}: needs 'id' and 'text' (or 'body')")
             articles.append(
                 build_article(
@@ -397,6 +419,8 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
             warnings.append(f"skipped {where}: not valid JSON ({exc.msg})")
         except InputError as exc:
             warnings.append(f"skipped {where}: {exc}")
+        except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type
+            warnings.append(f"skipped {where}: a field has the wrong type ({exc})")
     return articles
 
 

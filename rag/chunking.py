@@ -59,6 +59,8 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings()) -
                 overlap.insert(0, prev)
                 budget -= prev[1]
             current, size = overlap, sum(t for _, t in overlap)
+            while current and size + n > settings.max_tokens:  # the overlap must not push it over budget
+                size -= current.pop(0)[1]
         current.append((sentence, n))
         size += n
     if current:

@@ -33,7 +33,7 @@ _AMBIGUOUS_PROVINCES = {"ho chi minh"}
 _NAME = r"\w+(?:[ \t]+\w+){0,2}"
 # "Huyện ủy Tháp Mười", "huyện Cao Lãnh", "thị xã Hồng Ngự", "quận Ba Đình"
 _DISTRICT_PATTERN = re.compile(
-    rf"\b(?:[Hh]uyện\s+(?:[uủ]y\s+)?|[Qq]uận\s+(?:[uủ]y\s+)?|[Tt]hị\s+xã\s+|[Tt]hị\s+ủy\s+)({_NAME})"
+    rf"\b(?:[Hh]uyện\s+(?:[UuỦủ]y\s+)?|[Qq]uận\s+(?:[UuỦủ]y\s+)?|[Tt]hị\s+xã\s+|[Tt]hị\s+[Ủủ]y\s+)({_NAME})"
 )
 _PROVINCE_PATTERN = re.compile(rf"\b(?:[Tt]ỉnh\s+(?:ủy\s+)?|[Tt]hành\s+phố\s+|TP\.?\s*)({_NAME})")
 # English: "Tháp Mười district", "the district of Cao Lãnh", "Nam Dinh province"
@@ -72,10 +72,13 @@ def provinces_in(text: str) -> list[str]:
     """Province display names mentioned in text, in order of first mention, accent-insensitive."""
     # Accented text is matched with its accents: folded, "tự diễn biến" would read as "Điện Biên".
     accented = fold(text) != text.lower()
-    haystack = " ".join(re.findall(r"\w+", normalize(text).lower() if accented else fold(text)))
+    def words(s: str) -> str:  # "Bà Rịa - Vũng Tàu" is matched as "bà rịa vũng tàu"
+        return " ".join(re.findall(r"\w+", s))
+
+    haystack = words(normalize(text).lower() if accented else fold(text))
     found: list[tuple[int, str]] = []
     candidates = [
-        (display.lower() if accented else key, display)
+        (words(display.lower() if accented else key), display)
         for key, display in _PROVINCE_BY_FOLD.items() if key not in _AMBIGUOUS_PROVINCES
     ]
     for key, display in candidates + list(ENGLISH_ALIASES.items()):

@@ -144,6 +144,7 @@ def save_index(index: Index, path: Path) -> None:
     either the old index or the new one, never a mix."""
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
         _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
@@ -217,11 +218,19 @@ def read_manifest(path: Path) -> dict:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"{manifest_file} is not valid JSON ({exc}); " + REBUILD_HINT.format(path=path)) from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"{manifest_file} is not a JSON object; " + REBUILD_HINT.format(path=path))
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexCorruptError(
             f"{path} has index format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}; "
             + REBUILD_HINT.format(path=path)
         )
+    embedder, files = manifest.get("embedder"), manifest.get("files", {})
+    if not (isinstance(embedder, dict) and isinstance(embedder.get("spec"), str)
+            and isinstance(manifest.get("counts"), dict) and isinstance(files, dict)
+            and all(isinstance(f, dict) and {"bytes", "sha256"} <= set(f) for f in files.values())):
+        raise IndexCorruptError(f"{manifest_file} lacks required fields (embedder, counts, files): edited or "
+                                "damaged; " + REBUILD_HINT.format(path=path))
     return manifest
 
 

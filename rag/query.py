@@ -19,7 +19,10 @@ _RANGE = re.compile(
     rf"(?:từ|tu|from|between)?\s*(?:năm|nam|year)?\s*({_YEAR})\s*(?:-|–|đến|den|to|and|tới|toi)\s*(?:năm|nam)?\s*({_YEAR})",
     re.I,
 )
-_TERM = re.compile(rf"(?:nhiệm kỳ|nhiem ky|term|khóa|khoá)\s*{_YEAR}\s*[-–]\s*{_YEAR}", re.I)
+_TERM = re.compile(
+    rf"(?:nhiệm kỳ|nhiem ky|term|khóa|khoá)\s*{_YEAR}\s*[-–]\s*{_YEAR}|{_YEAR}\s*[-–]\s*{_YEAR}\s+(?:term|tenure)\b",
+    re.I,
+)
 _SINGLE_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 # Checked in order: "ngày bao nhiêu" asks for a date, not a number.

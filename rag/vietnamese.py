@@ -99,19 +99,22 @@ def detect_language(text: str) -> str:
 
     Vietnamese names inside an English question ("What did Tháp Mười report?") must not flip it.
     """
-    words = [w.lower() for w in _WORD.findall(nfc(text))]
+    words = _WORD.findall(nfc(text))
     if not words:
         return "vi"
-    en_hits = sum(1 for w in words if w in _EN_MARKERS)
+    en_hits = sum(1 for w in words if w.lower() in _EN_MARKERS)
+    # Capitalised words are names ("Huyện ủy Tháp Mười"): they do not tell the question's language.
     vi_hits = sum(
-        1 for w in words if any(ch in _VI_LETTERS for ch in w) or _fold_word(w) in _VI_HINT_SYLLABLES
+        1 for w in words
+        if not w[0].isupper()
+        and (any(ch in _VI_LETTERS for ch in w.lower()) or _fold_word(w) in _VI_HINT_SYLLABLES)
     )
     return "en" if en_hits > vi_hits else "vi"
 
 
 # Sentence ends: . ! ? … followed by space and a capital, digit or quote. Numbers like 52.342 and
 # abbreviations like "TP." followed by a name are the usual traps; the capital-letter test handles most.
-_SENT_END = re.compile(r"(?<=[.!?…])[\"”»)]?\s+(?=[\"“«(]?[A-ZĐÀ-Ỹ0-9])")
+_SENT_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»)]))\s+(?=[\"“«(]?[A-ZĐÀ-Ỹ0-9])")
 _ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|TS|ThS|PGS|GS|Ths|St|Mr|Mrs|Dr|đ/c|Đ/c|v\.v)\.)$")
 
 
