@@ -16,7 +16,7 @@ ENV_PREFIX = "RAG_"
 class Config:
     """Everything `build_pipeline` needs. Environment: RAG_INDEX, RAG_EMBEDDER, RAG_LLM, RAG_TOP_K,
     RAG_RETRIEVER, RAG_BASE_URL, RAG_TEMPERATURE, RAG_MAX_TOKENS, RAG_TIMEOUT, RAG_FALLBACK,
-    RAG_CACHE_DIR; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
+    RAG_CACHE_DIR, RAG_AUTH; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
 
     index: Path = Path("index/default")
     embedder: str | None = None  # None: whatever the index was built with
@@ -30,6 +30,7 @@ class Config:
     timeout: float = 60.0
     fallback: bool = False  # fall back to the extractive answer when the LLM fails
     cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
+    auth: str | None = field(default=None, repr=False)  # "user:password" protecting `rag serve`
 
     def with_overrides(self, **overrides) -> "Config":
         """Apply command-line options; None means 'not given'."""
@@ -80,6 +81,8 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         values["fallback"] = get("FALLBACK").lower() in ("1", "true", "yes", "on")
     if get("CACHE_DIR"):
         values["cache_dir"] = Path(get("CACHE_DIR"))
+    if get("AUTH"):
+        values["auth"] = get("AUTH")
     if env.get("OPENAI_API_KEY"):
         values["api_key"] = env["OPENAI_API_KEY"]
     return _validated(Config(**values))

@@ -164,7 +164,6 @@ class ExtractiveGenerator:
         s = self.settings
         groups = _term_groups(plan)
         weights = [max(self._stats.idf(alt) for alt in group) for group in groups]
-        total_weight = sum(weights)
         scored: list[tuple[float, int, Hit]] = []
         seen: set[int] = set()
         for hit in self._candidates(plan, hits):

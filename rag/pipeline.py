@@ -17,7 +17,7 @@ from .retrieval import HybridRetriever, RetrievalSettings
 from .schema import Answer, Citation, Hit, QueryPlan
 
 
-def _make_generator(spec: str, config: Config, index: Index) -> Generator:
+def make_generator(spec: str, config: Config, index: Index) -> Generator:
     """'extractive' or an LLM spec ('openai:<model>', 'ollama:<model>', 'llamacpp:<path.gguf>')."""
     if spec == "extractive":
         return ExtractiveGenerator(index)
@@ -30,6 +30,9 @@ def _make_generator(spec: str, config: Config, index: Index) -> Generator:
         return make_llm_generator(spec, config, fallback=ExtractiveGenerator(index) if config.fallback else None)
     valid = ["extractive"] + [f"{n}:<model>" for n in LLM_BACKENDS]
     raise ConfigError(f"unknown generator '{spec}'; valid: {', '.join(valid)}")
+
+
+_make_generator = make_generator  # older name, kept for callers
 
 
 @dataclass
@@ -89,7 +92,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     index = load_index(config.index, embedder_spec=spec)
     embedder = embedder or make_embedder(spec)
     retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=config.retriever, top_k=config.top_k))
-    generator = _make_generator(config.llm, config, index)
+    generator = make_generator(config.llm, config, index)
     checker = None
     try:
         from .citations import make_pipeline_checker

@@ -163,14 +163,17 @@ def plan_query(
         # the previous question's topic; one with its own topic keeps it and only inherits constraints.
         needs_topic = bool(_FOLLOW_UP.search(question)) and _content_words(question, gazetteer) < 2
         extra: list[str] = []
-        if not places and not unknown:
+        # A question naming a place of its own is a new question unless it reads as a follow-up:
+        # it must not inherit the previous turn's year ("Cao Lãnh có bao nhiêu …" after a 2021 question).
+        own_place = bool(places or unknown)
+        if not own_place:
             for turn in reversed(history):
                 inherited, _ = named_places(turn, gazetteer)
                 if inherited:
                     places = inherited
                     extra += [gazetteer.display.get(k, k) for k in inherited]
                     break
-        if not years:
+        if not years and (not own_place or _FOLLOW_UP.search(question)):
             for turn in reversed(history):
                 if find_years(turn):
                     years = find_years(turn)

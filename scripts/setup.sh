@@ -17,7 +17,7 @@ if [ "${1:-}" = "test" ]; then
   if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then
       echo "==> installing Debian's chromium for the browser test"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null) \
         || echo "warning: could not install chromium; the browser test will be skipped"
     else
       echo "warning: chromium is missing and this is not root; the browser test will be skipped"
