@@ -36,6 +36,7 @@ def _config(args: argparse.Namespace) -> Config:
         temperature=getattr(args, "temperature", None),
         max_tokens=getattr(args, "max_tokens", None),
         timeout=getattr(args, "timeout", None),
+        context_window=getattr(args, "context_window", None),
         fallback=True if getattr(args, "fallback", False) else None,
     )
 
@@ -180,6 +181,8 @@ def _add_generation(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--max-tokens", dest="max_tokens", type=int)
     parser.add_argument("--timeout", type=float, help="seconds to wait for the LLM")
+    parser.add_argument("--context-window", dest="context_window", type=int,
+                        help="tokens the LLM accepts (default: known model sizes, else 8192)")
     parser.add_argument("--fallback", action="store_true", help="answer extractively when the LLM fails")
 
 

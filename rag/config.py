@@ -15,7 +15,7 @@ ENV_PREFIX = "RAG_"
 @dataclass(frozen=True)
 class Config:
     """Everything `build_pipeline` needs. Environment: RAG_INDEX, RAG_EMBEDDER, RAG_LLM, RAG_TOP_K,
-    RAG_RETRIEVER, RAG_BASE_URL, RAG_TEMPERATURE, RAG_MAX_TOKENS, RAG_TIMEOUT, RAG_FALLBACK,
+    RAG_RETRIEVER, RAG_BASE_URL, RAG_TEMPERATURE, RAG_MAX_TOKENS, RAG_CONTEXT_WINDOW, RAG_TIMEOUT, RAG_FALLBACK,
     RAG_CACHE_DIR, RAG_AUTH; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
 
     index: Path = Path("index/default")
@@ -27,6 +27,7 @@ class Config:
     api_key: str | None = field(default=None, repr=False)
     temperature: float = 0.0
     max_tokens: int = 512
+    context_window: int | None = None  # tokens the LLM accepts; None: known model sizes, else 8192
     timeout: float = 60.0
     fallback: bool = False  # fall back to the extractive answer when the LLM fails
     cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
@@ -75,6 +76,8 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
     for name, key in (("TEMPERATURE", "temperature"), ("TIMEOUT", "timeout")):
         if get(name):
             values[key] = _number(name, get(name), float)
+    if get("CONTEXT_WINDOW"):
+        values["context_window"] = _number("CONTEXT_WINDOW", get("CONTEXT_WINDOW"), int)
     if get("MAX_TOKENS"):
         values["max_tokens"] = _number("MAX_TOKENS", get("MAX_TOKENS"), int)
     if get("FALLBACK"):

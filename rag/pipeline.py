@@ -6,9 +6,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
+import numpy as np
+
 from .config import Config
 from .embedding import Embedder, make_embedder
-from .errors import ConfigError
+from .errors import BackendError, ConfigError
 from .extractive import ExtractiveGenerator
 from .generation import Draft, Generator
 from .index import Index, load_index, read_manifest
@@ -47,17 +49,38 @@ class RagPipeline:
     checker: Callable[[str, list[Citation], list[Hit]], tuple[Citation, ...]] | None = None
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
+        """With an LLM, a follow-up is first rewritten as a standalone question; the rule-based carry-over
+        of place, year and topic (plan_query) handles the extractive default, and an LLM that fails when
+        --fallback is set."""
+        condense = getattr(self.generator, "condense", None)
+        if history and condense is not None:
+            try:
+                return plan_query(condense(history, question), self.retriever.gazetteer, None, self.retriever.restorer)
+            except BackendError:
+                if not self.config.fallback:
+                    raise
         return plan_query(question, self.retriever.gazetteer, history, self.retriever.restorer)
+
+    def _retrieve(self, plan: QueryPlan, top_k: int | None) -> tuple[np.ndarray | None, list[Hit]]:
+        # The extractive generator (also the LLM's fallback) scores pieces against the question's vector.
+        needs_vector = (self.retriever.settings.mode != "bm25" or self.generator.name == "extractive"
+                        or self.config.fallback)
+        vector = self.retriever.query_vector(plan) if needs_vector else None
+        return vector, self.retriever.retrieve(plan, vector, top_k=top_k or self.config.top_k)
 
     def answer(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         """Plan, retrieve, generate, check. Raises InputError for an empty or over-long question."""
         started = time.perf_counter()
         plan = self.plan(question, history)
         t_plan = time.perf_counter()
-        vector = self.retriever.query_vector(plan) if self.retriever.settings.mode != "bm25" or self.generator.name == "extractive" else None
-        hits = self.retriever.retrieve(plan, vector, top_k=top_k or self.config.top_k)
+        vector, hits = self._retrieve(plan, top_k)
         t_retrieve = time.perf_counter()
         draft: Draft = self.generator.generate(plan, hits, vector)
+        return self._finish(question, plan, hits, draft, (started, t_plan, t_retrieve))
+
+    def _finish(self, question: str, plan: QueryPlan, hits: list[Hit], draft: Draft,
+                times: tuple[float, float, float]) -> Answer:
+        started, t_plan, t_retrieve = times
         t_generate = time.perf_counter()
         citations = self._check(draft, hits)
         done = time.perf_counter()
@@ -79,10 +102,28 @@ class RagPipeline:
         return tuple(replace(c, supported=c.quote in texts.get(c.chunk_id, "")) for c in draft.citations)
 
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | Answer]:
-        """Yields text pieces as the generator produces them, then the checked Answer last."""
-        answer = self.answer(question, history)
-        yield answer.text
-        yield answer
+        """Yields text pieces as the generator produces them, then the checked Answer last. An LLM's
+        pieces already carry the final marker numbers; the Answer's text is the authoritative one."""
+        stream_draft = getattr(self.generator, "stream_draft", None)
+        if stream_draft is None:  # the extractive answer is computed at once
+            answer = self.answer(question, history)
+            yield answer.text
+            yield answer
+            return
+        started = time.perf_counter()
+        plan = self.plan(question, history)
+        t_plan = time.perf_counter()
+        vector, hits = self._retrieve(plan, None)
+        t_retrieve = time.perf_counter()
+        draft: Draft | None = None
+        for piece in stream_draft(plan, hits, vector):
+            if isinstance(piece, Draft):
+                draft = piece
+            else:
+                yield piece
+        if draft is None:
+            raise BackendError(f"{self.generator.name} ended its stream without an answer")
+        yield self._finish(question, plan, hits, draft, (started, t_plan, t_retrieve))
 
 
 def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipeline:
@@ -97,7 +138,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     try:
         from .citations import make_pipeline_checker
 
-        checker = make_pipeline_checker(embedder)
+        checker = make_pipeline_checker(embedder, chunks=index.chunk_by_id)
     except ImportError:
         pass
     return RagPipeline(config=config, index=index, embedder=embedder, retriever=retriever,
