@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .vietnamese import ENGLISH_STOPWORDS, fold
+from .vietnamese import ENGLISH_STOPWORDS, folded_syllables
 
 
 @lru_cache(maxsize=1)
@@ -68,4 +68,6 @@ def vietnamese_expansion(question: str) -> str:
 
 
 def folded_alternatives(question: str) -> list[tuple[str, ...]]:
-    return [tuple(fold(a) for a in alts) for _, alts in english_terms(question)]
+    """Alternatives as folded words joined by single spaces (punctuation such as the hyphen in
+    "chính trị - xã hội" dropped), the form the answerer compares pieces in."""
+    return [tuple(" ".join(folded_syllables(a)) for a in alts) for _, alts in english_terms(question)]

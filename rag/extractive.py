@@ -129,6 +129,26 @@ def _type_fit(kind: str, text: str) -> bool | None:
     return None
 
 
+def _figure_for(plan: QueryPlan, quote: str) -> str | None:
+    """For an English "how many" question, the one count that follows one of the question's terms
+    closely in the Vietnamese quote ("kỷ luật 36 đảng viên" for "discipline"); None when it is not
+    unambiguous, so the reader is never handed the wrong figure of several."""
+    words = quote.split()
+    folded_words = [fold(w) for w in words]
+    found: set[str] = set()
+    for group in _term_groups(plan):
+        for alternative in group:
+            size = len(alternative.split())
+            for i in range(len(words) - size + 1):
+                if " ".join(w.strip(",.;:()") for w in folded_words[i : i + size]) != alternative:
+                    continue
+                window = " ".join(words[i + size : i + size + 4])
+                counts = [n for n in _COUNT.findall(_FULL_DATE.sub(" ", window)) if not re.fullmatch(r"(19|20)\d{2}", n)]
+                if counts:
+                    found.add(counts[0])
+    return found.pop() if len(found) == 1 else None
+
+
 def format_date(iso: str | None, language: str) -> str | None:
     if not iso:
         return None
@@ -260,13 +280,16 @@ class ExtractiveGenerator:
             date=chunk.date, place=chunk.place.label(), quote=self._quote(plan, unit), supported=None,
         )
 
-    def _sentence(self, citation: Citation, language: str) -> str:
+    def _sentence(self, citation: Citation, plan: QueryPlan) -> str:
+        language = plan.language
         quote = citation.quote.rstrip(" .;:")
         date = format_date(citation.date, language)
         source = ", ".join(p for p in (date, citation.place) if p)
         source = f" ({source})" if source else ""
         if language == "en":
-            return f"According to “{citation.title}”{source}: “{quote}” [{citation.marker}]."
+            figure = _figure_for(plan, quote) if plan.answer_type == "number" else None
+            lead = f"The figure reported is {figure}. " if figure else ""
+            return f"{lead}According to “{citation.title}”{source}: “{quote}” [{citation.marker}]."
         return f"Theo bài “{citation.title}”{source}: {quote} [{citation.marker}]."
 
     def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
@@ -282,7 +305,7 @@ class ExtractiveGenerator:
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)
         citations = [self._citation(plan, i + 1, unit, hit) for i, (_, unit, hit) in enumerate(chosen)]
-        text = " ".join(self._sentence(c, plan.language) for c in citations)
+        text = " ".join(self._sentence(c, plan) for c in citations)
         return Draft(text, tuple(citations), True)
 
     def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]:
