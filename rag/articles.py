@@ -17,6 +17,7 @@ from .vietnamese import normalize
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one news article is a few KB; larger files are rejected, not truncated
+MAX_ARTICLE_CHARS = 1_000_000  # ~150 pages: past this, cleaning and chunking one article takes minutes
 
 _BOILERPLATE_LINES = {
     "xuất bản thông tin",
@@ -57,17 +58,9 @@ def read_text(path: Path) -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path.name}: the file is empty")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"{path.name}: looks binary (NUL bytes), not an article")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path.name}: not valid UTF-8 (byte {exc.start}); if it is Windows-1258 or TCVN3, convert it, "
-            f"e.g. iconv -f CP1258 -t UTF-8 {path.name}"
-        ) from exc
+    from .encodings import decode_article_bytes
+
+    return decode_article_bytes(raw, path.name)  # UTF-8/16, or Windows-1258, TCVN3, VNI converted
 
 
 # ---------------------------------------------------------------- cleaning
@@ -258,9 +251,13 @@ def build_article(
     province: str | None = None,
 ) -> Article:
     """Clean raw text and derive the metadata the text does not already give."""
+    if len(raw_text) > MAX_ARTICLE_CHARS:
+        raise InputError(f"{source}: {len(raw_text):,} characters is too long for one article (limit "
+                         f"{MAX_ARTICLE_CHARS:,}); split it into articles")
+    title = " ".join(str(title).split())  # a title is one line: a line break in it could forge prompt structure
     cleaned = clean_scraped_text(raw_text, fallback_title=normalize(title))
     paragraphs = cleaned.paragraphs
-    final_title = normalize(title) if title else cleaned.title
+    final_title = normalize(title) if title else " ".join(cleaned.title.split())
     if not paragraphs:
         raise InputError(f"{source}: no article text left after removing boilerplate")
     iso = _given_date(date) or find_date(paragraphs) or cleaned.printed_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .schema import Article, Chunk
@@ -25,14 +26,18 @@ def _pieces(sentence: str, max_tokens: int) -> list[str]:
     """A sentence longer than a chunk is cut at semicolons, then commas, then words."""
     if count_tokens(sentence) <= max_tokens:
         return [sentence]
-    for parts in (split_clauses(sentence), [p.strip() for p in sentence.split(",") if p.strip()]):
+    # At a comma followed by a space, the comma kept: "4,8%" (a decimal comma) is never cut.
+    for parts in (split_clauses(sentence), [p for p in re.split(r"(?<=,)\s+", sentence) if p.strip()]):
         if len(parts) > 1:
             out: list[str] = []
             for part in parts:
                 out.extend(_pieces(part, max_tokens))
             return out
     words = sentence.split()
-    half = max(1, len(words) // 2)
+    if len(words) < 2:  # one "word" longer than a chunk (a URL, a data blob): cut it by characters
+        half = len(sentence) // 2
+        return _pieces(sentence[:half], max_tokens) + _pieces(sentence[half:], max_tokens)
+    half = len(words) // 2
     return _pieces(" ".join(words[:half]), max_tokens) + _pieces(" ".join(words[half:]), max_tokens)
 
 

@@ -195,8 +195,22 @@ def _helps(checker: SupportChecker, sentence: str, marker: int, markers: tuple[i
 # ---------------------------------------------------------------- passages and quotes
 
 
+# Sentences that give orders to whoever reads them (prompt injection), accent-folded.
+_INSTRUCTION = re.compile(
+    r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b\W+(?:\w+\W+){0,4}?"
+    r"(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules?|prompts?)\b"
+    r"|\b(tra loi rang|hay tra loi|answer that|respond that|you are now)\b")
+
+
+def without_instructions(text: str) -> str:
+    """The passage minus sentences that instruct the reader: an injected order is not evidence."""
+    from .vietnamese import fold
+
+    return " ".join(s for s in split_sentences(text) if not _INSTRUCTION.search(fold(s)))
+
+
 def chunk_passage(chunk: Chunk) -> Passage:
-    return prepare_passage(chunk.text, chunk.header(), tuple(chunk.years))
+    return prepare_passage(without_instructions(chunk.text), chunk.header(), tuple(chunk.years))
 
 
 def citation_passage(citation: Citation) -> Passage:

@@ -187,6 +187,9 @@ def add_articles(index_path: Path, files: list[Path], embedder: Embedder, names:
     loaded = _load_uploads([Path(f) for f in files], names, report)
     if loaded:
         with index_lock(index_path):
+            from .index import remove_stale_builds
+
+            remove_stale_builds(index_path)  # left by an upload or build that was killed
             current = load_index(index_path, embedder_spec=embedder.spec)
             fresh = _reject_duplicates(loaded, current, report)
             if fresh:

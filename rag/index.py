@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -163,13 +165,7 @@ def save_index(index: Index, path: Path) -> None:
             if file.is_file():
                 with file.open("rb") as handle:
                     os.fsync(handle.fileno())
-        old = path.with_name(f".{path.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if path.exists():
-            os.rename(path, old)
-        os.rename(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise IndexWriteError(
@@ -180,6 +176,35 @@ def save_index(index: Index, path: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     index.path = path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Put the finished build at `path`. Where the kernel can exchange two directories, `path` never
+    stops existing, so a reader never finds it missing; elsewhere two renames via .<name>.old."""
+    if path.exists() and _exchange(tmp, path):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous index
+        return
+    old = path.with_name(f".{path.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if path.exists():
+        os.rename(path, old)
+    os.rename(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_stale_builds(path: Path) -> list[Path]:
@@ -251,9 +276,37 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
     return manifest
 
 
+LOAD_ATTEMPTS = 5
+
+
+def _manifest_bytes(path: Path) -> bytes | None:
+    try:
+        return (path / "manifest.json").read_bytes()
+    except OSError:
+        return None
+
+
 def load_index(path: Path, embedder_spec: str | None = None) -> Index:
-    """Load and check an index. Fails with IndexCorruptError naming the file and the fix."""
+    """Load and check an index. Fails with IndexCorruptError naming the file and the fix.
+
+    A save may swap a new index in while this reads: when manifest.json changed during the read, the
+    files may come from two builds, so the read starts again (a few times, then gives up)."""
     path = Path(path)
+    for attempt in range(LOAD_ATTEMPTS):
+        before = _manifest_bytes(path)
+        try:
+            index = _load_once(path, embedder_spec)
+        except (IndexCorruptError, IndexMissingError):
+            if attempt + 1 == LOAD_ATTEMPTS or _manifest_bytes(path) == before:
+                raise
+        else:
+            if _manifest_bytes(path) == before:
+                return index
+        time.sleep(0.05 * (attempt + 1))
+    raise IndexCorruptError(f"{path} kept changing while it was read (a build is writing it); retry when it is done")
+
+
+def _load_once(path: Path, embedder_spec: str | None) -> Index:
     manifest = verify_index(path, checksums=False)  # sizes only: hashing gigabytes would slow every start
     built_with = manifest["embedder"]["spec"]
     if embedder_spec and embedder_spec != built_with:
@@ -261,15 +314,28 @@ def load_index(path: Path, embedder_spec: str | None = None) -> Index:
             f"{path} was built with embedder '{built_with}', not '{embedder_spec}'; use --embedder {built_with} "
             f"or rebuild: rag index build --index {path} --embedder {embedder_spec}"
         )
-    try:
-        chunks = [_chunk_from_json(json.loads(l)) for l in (path / "chunks.jsonl").open(encoding="utf-8")]
-        articles = [_article_from_json(json.loads(l)) for l in (path / "articles.jsonl").open(encoding="utf-8")]
-        units = [(r["chunk_row"], r["text"]) for r in map(json.loads, (path / "units.jsonl").open(encoding="utf-8"))]
-        unit_vectors = np.load(path / "units.npy").astype(np.float32)
-        vectors = _faiss().read_index(str(path / "vectors.faiss"))
-        lexical = LexicalIndex.load(path / "bm25", len(chunks))
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        raise IndexCorruptError(f"{path} could not be read ({exc}); " + REBUILD_HINT.format(path=path)) from exc
+    def read(name: str, loader):
+        try:
+            return loader(path / name)
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(f"{path / name} could not be read ({str(exc)[:200]}): damaged; "
+                                    + REBUILD_HINT.format(path=path)) from exc
+
+    def jsonl(convert):
+        return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
+
+    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
+    articles = read("articles.jsonl", jsonl(_article_from_json))
+    units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
+    unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
+    vectors = read("vectors.faiss", lambda f: _faiss().read_index(str(f)))
+    lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
+    counts, dim = manifest["counts"], manifest["embedder"].get("dim")
+    found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
+    if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
+        raise IndexCorruptError(
+            f"{path / 'manifest.json'} does not match the files (counts {counts}, dim {dim}; found {found}, "
+            f"dim {vectors.d}): edited or from another build; " + REBUILD_HINT.format(path=path))
     if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
         raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
     return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 _KEY_LIKE = re.compile(r"\b(?:sk|pk|rk|key)-[A-Za-z0-9_*.\-]{4,}")
 
 
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/@\s]+@")
+
+
 def mask_secrets(text: str, secrets: tuple[str | None, ...] = ()) -> str:
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
+    text = _URL_PASSWORD.sub(r"\1***@", text)  # http://user:token@host -> http://***@host
     return _KEY_LIKE.sub("***", text)
 
 

@@ -225,12 +225,10 @@ def test_jsonl_non_string_date_does_not_abort_loading(tmp_path):
 # ---------------------------------------------------------------- bad files, whole folders
 
 
-def test_mis_encoded_cp1258_file_is_rejected_with_a_conversion_hint():
-    with pytest.raises(InputError) as info:
-        load_file(ARTICLES_DIR / "tamnong_cp1258.txt")
-    message = str(info.value)
-    assert "tamnong_cp1258.txt" in message
-    assert "not valid UTF-8" in message and "iconv -f CP1258 -t UTF-8" in message
+def test_windows_1258_file_is_detected_and_converted():
+    (article,) = load_file(ARTICLES_DIR / "tamnong_cp1258.txt")
+    assert article.title == "Huyện ủy Tam Nông sơ kết công tác quý I năm 2023"
+    assert article.place.district == "Tam Nông" and article.date == "2023-04-05"
 
 
 def test_empty_file_is_rejected():
@@ -280,11 +278,11 @@ def test_empty_folder_raises_no_articles_error(tmp_path):
 
 def test_folder_of_only_bad_files_raises_no_articles_error_naming_them(tmp_path):
     shutil.copy(ARTICLES_DIR / "empty.txt", tmp_path / "empty.txt")
-    shutil.copy(ARTICLES_DIR / "tamnong_cp1258.txt", tmp_path / "tamnong_cp1258.txt")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")  # unsupported: ignored
     with pytest.raises(NoArticlesError) as info:
         load_articles(tmp_path)
-    assert "empty.txt" in str(info.value) and "tamnong_cp1258.txt" in str(info.value)
+    assert "empty.txt" in str(info.value) and "blob.txt" in str(info.value)
 
 
 def test_missing_folder_is_an_input_error(tmp_path):

@@ -28,7 +28,7 @@ def test_manifest_describes_the_build(e5_index, fixture_report):
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["embedder"] == {"spec": "e5-small", "dim": 384}
     assert manifest["chunking"] == {"max_tokens": 320, "overlap_tokens": 60, "tokenizer": "cl100k_base"}
-    assert manifest["counts"]["articles"] == len(fixture_report.articles) == 8
+    assert manifest["counts"]["articles"] == len(fixture_report.articles) == 9
     assert manifest["counts"]["chunks"] == len(e5_index.chunks)
     assert manifest["counts"]["units"] == len(e5_index.units)
     assert manifest["corpus_hash"] == index_module.corpus_hash(fixture_report.articles)
@@ -58,7 +58,7 @@ def test_save_load_round_trip(e5_index, fixture_report, e5_embedder):
 
 
 def test_verify_passes_on_a_fresh_index(e5_index_path):
-    assert verify_index(e5_index_path)["counts"]["articles"] == 8
+    assert verify_index(e5_index_path)["counts"]["articles"] == 9
 
 
 def test_missing_index_says_how_to_build(tmp_path):
@@ -88,6 +88,7 @@ def test_failed_save_leaves_the_previous_index_intact(e5_index, index_copy, monk
 
 
 def test_crash_between_the_two_renames_recovers_the_previous_index(e5_index, index_copy, monkeypatch):
+    monkeypatch.setattr("rag.index._exchange", lambda a, b: False)  # the two-rename fallback
     before = read_manifest(index_copy)
     real_rename = os.rename
     calls = []
@@ -110,6 +111,7 @@ def test_crash_between_the_two_renames_recovers_the_previous_index(e5_index, ind
 
 
 def test_failed_save_after_an_interrupted_swap_keeps_the_previous_index(e5_index, index_copy, monkeypatch):
+    monkeypatch.setattr("rag.index._exchange", lambda a, b: False)  # the two-rename fallback
     before = read_manifest(index_copy)["built_at"]
     os.rename(index_copy, index_copy.with_name(".index-copy.old"))  # what a crash between the renames leaves
     real_rename = os.rename
@@ -242,7 +244,7 @@ def test_cli_index_verify_ok(run_rag, e5_index_path):
     result = run_rag("index", "verify", "--index", str(e5_index_path))
     assert result.returncode == 0, result.stderr
     n_chunks = len((e5_index_path / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
-    assert result.stdout.strip() == f"{e5_index_path}: ok (8 articles, {n_chunks} chunks, embedder e5-small)"
+    assert result.stdout.strip() == f"{e5_index_path}: ok (9 articles, {n_chunks} chunks, embedder e5-small)"
 
 
 def test_cli_index_verify_reports_damage(run_rag, index_copy):

@@ -143,7 +143,7 @@ def test_follow_up_keeps_the_earlier_place(retrievers):
 def test_gazetteer_comes_from_the_index(retrievers):
     gazetteer = retrievers["hybrid"].gazetteer
     assert set(gazetteer.districts) == {"thap muoi", "cao lanh", "my loc", "thanh binh", "lap vo", "chau thanh",
-                                        "hong ngu"}
+                                        "hong ngu", "tam nong"}
     assert set(gazetteer.provinces) == {"dong thap"}
     assert gazetteer.districts["thap muoi"] == {"thapmuoi_tongket_2021", "thapmuoi_danvan_2022"}
 

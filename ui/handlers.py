@@ -23,6 +23,7 @@ from .i18n import t
 __all__ = ["MAX_TOP_K", "Engine", "Facets", "FilteredPipeline", "Settings", "apply_filters", "facets", "settings_from",
            "warm_up", "chat", "new_chat", "sources_for", "rate", "upload", "messages", "turn_of_message"]
 log = logging.getLogger("ui")
+MAX_UPLOAD_FILES = 50  # one request; more would hold the single upload slot for minutes
 
 
 # ---------------------------------------------------------------- chat
@@ -144,6 +145,9 @@ def upload(engine: Engine, files: list[Any] | None, lang: str,
     """Index uploaded files into the running index and switch to it: (report HTML, new filter choices)."""
     if not files:
         return render.message_html(t(lang, "no_files"), "none"), engine.facets
+    if len(files) > MAX_UPLOAD_FILES:
+        message = t(lang, "too_many_files", n=len(files), limit=MAX_UPLOAD_FILES)
+        return render.message_html(message, "bad"), engine.facets
     paths = [Path(getattr(f, "name", None) or getattr(f, "path", None) or str(f)) for f in files]
     if add is None:
         from rag.incremental import add_articles as add
