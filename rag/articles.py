@@ -144,7 +144,8 @@ def clean_scraped_text(text: str, fallback_title: str = "") -> _Cleaned:
     if first_nonblank is not None:
         first = kept[first_nonblank]
         next_line = kept[first_nonblank + 1] if first_nonblank + 1 < len(kept) else ""
-        if len(first) <= 250 and not first.endswith(".") and not next_line:
+        has_body = any(kept[first_nonblank + 1 :])  # a lone line is the text itself, not a title
+        if has_body and len(first) <= 250 and not first.endswith(".") and not next_line:
             title = first
     if title:
         paragraphs = [p for i, p in enumerate(paragraphs) if not (p == title and i < 4)]

@@ -233,11 +233,12 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _year_compatible(plan: QueryPlan, text: str, hit: Hit) -> bool:
-        """A piece answers for a year when it names that year, or names none and its article reports on it."""
+        """A piece answers for a year when it names that year, or names none and its article reports on it
+        (or its article has no year at all, as encyclopedic text: then the year cannot rule it out)."""
         mentioned = set(years_mentioned(text))
         if mentioned:
             return bool(mentioned & set(plan.years))
-        return bool(set(hit.chunk.years) & set(plan.years))
+        return not hit.chunk.years or bool(set(hit.chunk.years) & set(plan.years))
 
     def _select(self, plan: QueryPlan, scored: list[tuple[float, int, Hit]]) -> list[tuple[float, int, Hit]]:
         """The best piece; with two places asked, the best piece for each; for open questions, a close

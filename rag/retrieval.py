@@ -82,7 +82,9 @@ class HybridRetriever:
         district_keys = [p for p in plan.places if p in self.gazetteer.districts]
         if district_keys and not (self._article_place_keys[article_id] & set(district_keys)):
             return False
-        if plan.years and not (self._article_years[article_id] & set(plan.years)):
+        known_years = self._article_years[article_id]
+        # An article with no date and no year in it (encyclopedic text) cannot be ruled out by year.
+        if plan.years and known_years and not (known_years & set(plan.years)):
             return False
         return True
 
