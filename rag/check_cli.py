@@ -12,23 +12,7 @@ from .citation_slots import Passage, prepare_passage
 from .citation_support import SupportChecker, cross_encoder_entailment
 from .citations import check_answer, chunk_passage
 from .errors import InputError
-
-
-def _read_json_lines(path: Path) -> list[dict]:
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{number}: each line must be a JSON object")
-        rows.append(row)
-    return rows
+from .jsonl import read_jsonl
 
 
 def _read_one(path: Path) -> dict:
@@ -122,7 +106,7 @@ def _article_headers(index_path: Path) -> dict[str, tuple[str, tuple[int, ...]]]
 
 
 def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path: Path | None) -> int:
-    rows = _read_json_lines(path)
+    rows = read_jsonl(path)
     headers = _article_headers(index_path) if index_path and any("article_id" in r for r in rows) else {}
     right, by_kind, wrong = 0, Counter(), []
     totals = Counter()
@@ -176,7 +160,7 @@ def cmd_check(args: argparse.Namespace, make_config) -> int:
     if args.file:
         rows = [(_read_one(Path(args.file)), str(args.file))]
     else:
-        rows = [(row, f"{args.batch}:{i}") for i, row in enumerate(_read_json_lines(Path(args.batch)), start=1)]
+        rows = [(row, f"{args.batch}:{i}") for i, row in enumerate(read_jsonl(Path(args.batch)), start=1)]
     failures = 0
     for row, where in rows:
         try:

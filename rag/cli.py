@@ -106,19 +106,12 @@ def format_answer(answer) -> str:
 
 
 def _read_batch(path: Path) -> list[dict]:
-    if not path.exists():
-        raise InputError(f"batch file {path} does not exist")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(row, dict) or "question" not in row:
-            raise InputError(f"{path}:{number}: each line needs a \"question\" field")
-        rows.append(row)
+    from .jsonl import read_jsonl
+
+    rows = read_jsonl(path, "batch file")
+    for number, row in enumerate(rows, start=1):
+        if "question" not in row:
+            raise InputError(f"{path}: question {number} has no \"question\" field")
     return rows
 
 
