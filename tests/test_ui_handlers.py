@@ -16,7 +16,8 @@ from rag.errors import InputError
 from rag.schema import Answer, Citation, QueryPlan
 
 from ui import handlers, render
-from ui.feedback import FeedbackLog, read_log, to_question_set
+from rag.eval_sets import feedback_rows
+from ui.feedback import FeedbackLog, read_log
 
 from ui_fakes import UI_UPLOAD, ScriptedGenerator, build_fake_index, fake_pipeline
 
@@ -194,21 +195,23 @@ def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     assert row["question"].startswith("Năm 2021") and row["comment"] == "chính xác" and row["time"]
     assert row["citations"][0]["article_id"] == "tm_2021_tong_ket" and row["settings"]["top_k"] == 5
     assert "[1]" in row["answer"]
-    rows[1]["rating"] = "up"  # a later 👍 for the same question wins
-    (questions,) = to_question_set(rows[:1])
-    assert questions["gold_articles"] == ["tm_2021_tong_ket"] and questions["lang"] == "vi"
-    assert questions["answerable"] is True and questions["id"] == "fb0001"
-    (review,) = to_question_set(rows[:1] + [dict(rows[0], rating="down", comment="sai")])
-    assert review["needs_review"] and review["gold_articles"] == []
+    # The evaluation's converter reads this log: a 👍 answer's cited articles become gold ...
+    (questions,), to_label, _ = feedback_rows(rows[:1])
+    assert questions["gold_articles"] == ["tm_2021_tong_ket"] and questions["answerable"] is True
+    assert to_label == []
+    # ... and a later 👎 for the same question wins and asks for a label.
+    good, (review,), _ = feedback_rows(rows[:1] + [dict(rows[0], rating="down", comment="sai")])
+    assert good == [] and review["needs_label"] and review["comment"] == "sai"
 
 
 def test_feedback_export_cli(tmp_path, engine):
     turns = run_chat(engine, "What did Tháp Mười report in 2021?")[-1][2]
     handlers.rate(engine, turns, 0, True, None, "en")
-    out = subprocess.run([sys.executable, "-m", "ui.feedback", "export", str(tmp_path / "feedback.jsonl")],
-                         capture_output=True, text=True, check=True)
-    row = json.loads(out.stdout.splitlines()[0])
-    assert row["question"] == "What did Tháp Mười report in 2021?" and row["lang"] == "en"
+    out_file = tmp_path / "questions.jsonl"
+    subprocess.run([sys.executable, "-m", "rag.cli", "eval-convert", "feedback", str(tmp_path / "feedback.jsonl"),
+                    "--out", str(out_file)], capture_output=True, text=True, check=True)
+    row = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
+    assert row["question"] == "What did Tháp Mười report in 2021?" and row["gold_articles"]
 
 
 # ---------------------------------------------------------------- uploads

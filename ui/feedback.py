@@ -1,14 +1,13 @@
-"""The feedback log: one JSON line per 👍/👎 (question, answer, citations, settings, time), and its
-conversion into a question set (the eval contract) for review.
+"""The feedback log: one JSON line per 👍/👎 (question, answer, citations, settings, time).
 
-    python -m ui.feedback export FEEDBACK.jsonl > eval/feedback_questions.jsonl
+Turn it into a question set (the eval contract) with the evaluation's converter:
+
+    rag eval-convert feedback ~/.cache/vn-news-rag/feedback.jsonl --out eval/feedback_questions.jsonl
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import threading
 import time
 from pathlib import Path
@@ -71,52 +70,3 @@ def feedback_record(turn: dict, rating: str, comment: str | None) -> dict:
         "settings": turn.get("settings", {}),
         "error": turn.get("error"),
     }
-
-
-def to_question_set(rows: list[dict]) -> list[dict]:
-    """Question-set lines (eval contract §4.1) from feedback. A 👍 answer gives its cited articles as
-    gold and its answerability; a 👎 one is kept with `needs_review` and the comment, since only a
-    person can say what the right answer was. The latest rating of a question wins."""
-    latest: dict[tuple[str, tuple[str, ...]], dict] = {}
-    for row in rows:
-        latest[(row["question"], tuple(row.get("history") or []))] = row
-    out = []
-    for number, row in enumerate(latest.values(), start=1):
-        question = {
-            "id": f"fb{number:04d}",
-            "question": row["question"],
-            "lang": (row.get("settings") or {}).get("question_lang") or _guess_lang(row["question"]),
-            "gold_articles": sorted({c["article_id"] for c in row.get("citations", []) if c.get("article_id")}),
-            "answer_facts": [],
-            "answerable": bool(row.get("answerable")),
-        }
-        if row.get("history"):
-            question["history"] = row["history"]
-        if row.get("rating") != "up":
-            question.update(gold_articles=[], needs_review=True, comment=row.get("comment"),
-                            system_answer=row.get("answer"))
-        out.append(question)
-    return out
-
-
-def _guess_lang(text: str) -> str:
-    vietnamese = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
-    return "vi" if any(ch in vietnamese for ch in text.lower()) else "en"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.feedback", description="Turn a feedback log into a question set.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    export = sub.add_parser("export", help="print question-set JSONL built from a feedback log")
-    export.add_argument("log", type=Path)
-    args = parser.parse_args(argv)
-    if not args.log.exists():
-        print(f"error: {args.log} does not exist", file=sys.stderr)
-        return 1
-    for question in to_question_set(read_log(args.log)):
-        print(json.dumps(question, ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
