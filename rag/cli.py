@@ -37,6 +37,7 @@ def _config(args: argparse.Namespace) -> Config:
         max_tokens=getattr(args, "max_tokens", None),
         timeout=getattr(args, "timeout", None),
         context_window=getattr(args, "context_window", None),
+        vector_store=getattr(args, "vector_store", None),
         fallback=True if getattr(args, "fallback", False) else None,
     )
 
@@ -164,6 +165,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", help="index folder (default index/default, or RAG_INDEX)")
+    parser.add_argument("--vector-store", dest="vector_store",
+                        help="faiss (default) or milvus:<path.db | http://host:19530> (or RAG_VECTOR_STORE)")
 
 
 def _add_generation(parser: argparse.ArgumentParser) -> None:

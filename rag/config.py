@@ -16,7 +16,7 @@ ENV_PREFIX = "RAG_"
 class Config:
     """Everything `build_pipeline` needs. Environment: RAG_INDEX, RAG_EMBEDDER, RAG_LLM, RAG_TOP_K,
     RAG_RETRIEVER, RAG_BASE_URL, RAG_TEMPERATURE, RAG_MAX_TOKENS, RAG_CONTEXT_WINDOW, RAG_TIMEOUT, RAG_FALLBACK,
-    RAG_CACHE_DIR, RAG_AUTH; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
+    RAG_CACHE_DIR, RAG_AUTH, RAG_VECTOR_STORE; OPENAI_API_KEY for OpenAI-compatible servers (never logged or saved)."""
 
     index: Path = Path("index/default")
     embedder: str | None = None  # None: whatever the index was built with
@@ -32,6 +32,7 @@ class Config:
     fallback: bool = False  # fall back to the extractive answer when the LLM fails
     cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
     auth: str | None = field(default=None, repr=False)  # "user:password" protecting `rag serve`
+    vector_store: str = "faiss"  # or "milvus:<path.db | http://host:19530>"
 
     def with_overrides(self, **overrides) -> "Config":
         """Apply command-line options; None means 'not given'."""
@@ -53,6 +54,8 @@ def _validated(config: Config) -> Config:
         raise ConfigError(f"top-k must be between 1 and 100, got {config.top_k}")
     if config.retriever not in ("hybrid", "dense", "bm25"):
         raise ConfigError(f"unknown retriever '{config.retriever}'; valid: hybrid, dense, bm25")
+    if config.vector_store != "faiss" and not config.vector_store.startswith("milvus:"):
+        raise ConfigError(f"unknown vector store '{config.vector_store}'; valid: faiss, milvus:<path.db or URL>")
     if config.timeout <= 0:
         raise ConfigError(f"timeout must be positive, got {config.timeout}")
     return config
@@ -84,6 +87,8 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         values["fallback"] = get("FALLBACK").lower() in ("1", "true", "yes", "on")
     if get("CACHE_DIR"):
         values["cache_dir"] = Path(get("CACHE_DIR"))
+    if get("VECTOR_STORE"):
+        values["vector_store"] = get("VECTOR_STORE")
     if get("AUTH"):
         values["auth"] = get("AUTH")
     if env.get("OPENAI_API_KEY"):

@@ -137,6 +137,13 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     manifest = read_manifest(config.index)
     spec = config.embedder or manifest["embedder"]["spec"]
     index = load_index(config.index, embedder_spec=spec)
+    if config.vector_store.startswith("milvus:"):
+        from dataclasses import replace as replaced
+
+        from .milvus_store import attach_milvus
+
+        # Vectors (with place/year metadata) served by Milvus; BM25, chunks and answer units stay local.
+        index = replaced(index, vectors=attach_milvus(index, config.vector_store.partition(":")[2]))
     embedder = embedder or make_embedder(spec)
     import faiss
 
