@@ -70,6 +70,17 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index_remove(args: argparse.Namespace) -> int:
+    from .removal import remove_articles
+
+    config = _config(args)
+    index = remove_articles(config.index, args.ids)
+    counts = index.manifest["counts"]
+    _eprint(f"removed {len(args.ids)} article(s) from {config.index}: {counts['articles']} articles, "
+            f"{counts['chunks']} chunks left")
+    return 0
+
+
 def cmd_index_verify(args: argparse.Namespace) -> int:
     from .index import verify_index
 
@@ -195,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")
     build.set_defaults(func=cmd_index_build)
+    remove = index_commands.add_parser("remove", help="remove articles by id (no re-embedding)")
+    remove.add_argument("ids", nargs="+", help="article ids (file stems)")
+    _add_common(remove)
+    remove.set_defaults(func=cmd_index_remove)
     verify = index_commands.add_parser("verify", help="check an index's files against its manifest, no models")
     _add_common(verify)
     verify.set_defaults(func=cmd_index_verify)
