@@ -60,11 +60,22 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     spec = config.embedder or DEFAULT_EMBEDDER
     _eprint(f"loading embedder {spec} ...")
     embedder = make_embedder(spec)
-    with index_write_lock(config.index, wait_seconds=args.wait):
-        for folder in remove_stale_builds(config.index):
-            _eprint(f"removed {folder.name}, left by an interrupted build")
-        index = build_index(report.articles, embedder, config.index, progress=not args.quiet)
-        save_index(index, config.index)
+    from .embedding_cache import EmbeddingCache
+
+    cache = None if args.no_cache else EmbeddingCache(config.cache_dir / "embeddings.sqlite")
+    try:
+        with index_write_lock(config.index, wait_seconds=args.wait):
+            for folder in remove_stale_builds(config.index):
+                _eprint(f"removed {folder.name}, left by an interrupted build")
+            index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache)
+            save_index(index, config.index)
+    finally:
+        if cache is not None:
+            cache.close()
+    if cache is not None:
+        _eprint(f"embedded {cache.misses} passages, reused {cache.hits} from the cache ({config.cache_dir})")
+        if cache.write_error:
+            _eprint(f"warning: new embeddings were not cached ({cache.write_error})")
     counts = index.manifest["counts"]
     _eprint(f"indexed {counts['articles']} articles as {counts['chunks']} chunks into {config.index}")
     return 0
@@ -204,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(build)
     build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--no-cache", dest="no_cache", action="store_true",
+                       help="embed everything again instead of reusing cached embeddings (RAG_CACHE_DIR)")
     build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")
     build.set_defaults(func=cmd_index_build)
     remove = index_commands.add_parser("remove", help="remove articles by id (no re-embedding)")

@@ -105,13 +105,19 @@ def _chunk_from_json(data: dict) -> Chunk:
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False,
+    progress: bool = False, cache=None,
 ) -> Index:
-    """Chunk, embed and index articles in memory (nothing is written: call `save_index`)."""
+    """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
+    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again."""
     import importlib.metadata as md
 
+    def embed(texts: list[str]):
+        if cache is not None:
+            return cache.embed_passages(embedder, texts, progress=progress)
+        return embedder.embed_passages(texts, progress=progress)
+
     chunks = [c for a in articles for c in chunk_article(a, settings)]
-    vectors = embedder.embed_passages([embedding_text(c) for c in chunks], progress=progress)
+    vectors = embed([embedding_text(c) for c in chunks])
     units: list[tuple[int, str]] = []
     seen: set[tuple[str, str]] = set()
     for row, chunk in enumerate(chunks):
@@ -119,7 +125,7 @@ def build_index(
             if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
-    unit_vectors = embedder.embed_passages([u for _, u in units], progress=progress)
+    unit_vectors = embed([u for _, u in units])
     lexical = LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
 
     def version(pkg: str) -> str | None:
