@@ -10,7 +10,6 @@ the file; the others are still added.
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 import tempfile
@@ -27,8 +26,8 @@ from .articles import SUPPORTED_SUFFIXES, content_hash, load_file
 from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import InputError
-from .index import Index, build_index, corpus_hash, load_index, save_index
-from .lexical import LexicalIndex
+from .index import Index, build_index, lexical_index, load_index, save_index, updated_manifest
+from .locking import index_write_lock
 from .schema import Article
 
 MAX_NAME_CHARS = 120
@@ -69,30 +68,8 @@ def safe_file_name(name: str) -> str:
 def index_lock(index_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """The index's writer lock (`.<name>.lock` beside the folder, shared with `rag index build`), waiting
     up to `timeout` seconds; raises a RagError saying the index is busy after that."""
-    try:
-        from .locking import index_write_lock
-    except ImportError:  # older tree without rag.locking: the same flock on the same file
-        index_write_lock = None
-    if index_write_lock is not None:
-        with index_write_lock(index_path, wait_seconds=timeout):
-            yield
-        return
-    index_path = Path(index_path).resolve()
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    with index_path.with_name(f".{index_path.name}.lock").open("a") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise InputError(f"index {index_path} is being updated by another process; retry shortly")
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with index_write_lock(index_path, wait_seconds=timeout):
+        yield
 
 
 def _load_uploads(files: list[Path], names: list[str] | None, report: AddReport) -> list[tuple[str, Article]]:
@@ -165,15 +142,9 @@ def merge(index: Index, new: Index, articles: list[Article]) -> Index:
     unit_vectors = np.vstack([index.unit_vectors, new.unit_vectors]).astype(np.float32)
     all_articles = {**index.articles, **{a.id: a for a in articles}}
     # bm25s cannot append documents; rebuilding it over every chunk is cheap next to embedding.
-    lexical = LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
-    manifest = dict(index.manifest)
-    manifest.pop("files", None)
-    manifest["corpus_hash"] = corpus_hash(list(all_articles.values()))
-    manifest["counts"] = {"articles": len(all_articles), "chunks": len(chunks), "units": len(units)}
-    manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    manifest["additions"] = list(manifest.get("additions", [])) + [
-        {"at": manifest["updated_at"], "articles": [a.id for a in articles]}
-    ]
+    lexical = lexical_index(chunks)
+    manifest = updated_manifest(index.manifest, all_articles, len(chunks), len(units), "additions",
+                                [a.id for a in articles])
     return Index(path=index.path, manifest=manifest, articles=all_articles, chunks=chunks, vectors=vectors,
                  lexical=lexical, units=units, unit_vectors=unit_vectors)
 

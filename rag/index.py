@@ -126,7 +126,7 @@ def build_index(
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
     unit_vectors = embed([u for _, u in units])
-    lexical = LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
+    lexical = lexical_index(chunks)
 
     def version(pkg: str) -> str | None:
         try:
@@ -149,6 +149,23 @@ def build_index(
         path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
         vectors=make_vector_index(vectors), lexical=lexical, units=units, unit_vectors=unit_vectors,
     )
+
+
+def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
+    """BM25 over each chunk with its title and place, the same text for builds, uploads and removals."""
+    return LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
+
+
+def updated_manifest(manifest: dict, articles: dict[str, Article], n_chunks: int, n_units: int,
+                     event: str, article_ids: list[str]) -> dict:
+    """The manifest of an index changed in place (articles added or removed), with the change logged."""
+    manifest = dict(manifest)
+    manifest.pop("files", None)  # save_index records the new files
+    manifest["corpus_hash"] = corpus_hash(list(articles.values()))
+    manifest["counts"] = {"articles": len(articles), "chunks": n_chunks, "units": n_units}
+    manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    manifest[event] = list(manifest.get(event, [])) + [{"at": manifest["updated_at"], "articles": article_ids}]
+    return manifest
 
 
 def _write_jsonl(path: Path, rows) -> None:

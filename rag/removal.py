@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 
 from .errors import InputError
-from .index import Index, corpus_hash, load_index, make_vector_index, remove_stale_builds, save_index
-from .lexical import LexicalIndex
+from .index import (Index, lexical_index, load_index, make_vector_index, remove_stale_builds, save_index,
+                    updated_manifest)
 from .locking import index_write_lock
 
 
@@ -24,19 +23,11 @@ def without_articles(index: Index, article_ids: set[str]) -> Index:
     kept_units = [i for i, (row, _) in enumerate(index.units) if row in new_row]
     units = [(new_row[index.units[i][0]], index.units[i][1]) for i in kept_units]
     articles = {a: article for a, article in index.articles.items() if a not in article_ids}
-    manifest = dict(index.manifest)
-    manifest.pop("files", None)
-    manifest["corpus_hash"] = corpus_hash(list(articles.values()))
-    manifest["counts"] = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
-    manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    manifest["removals"] = list(manifest.get("removals", [])) + [
-        {"at": manifest["updated_at"], "articles": sorted(article_ids)}
-    ]
+    manifest = updated_manifest(index.manifest, articles, len(chunks), len(units), "removals", sorted(article_ids))
     return Index(
         path=index.path, manifest=manifest, articles=articles, chunks=chunks,
         vectors=make_vector_index(vectors),
-        # bm25s cannot delete documents; rebuilding it from the kept texts costs no embedding.
-        lexical=LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks]),
+        lexical=lexical_index(chunks),  # bm25s cannot delete documents; rebuilding it embeds nothing
         units=units, unit_vectors=index.unit_vectors[kept_units].astype(np.float32),
     )
 
