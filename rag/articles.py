@@ -209,7 +209,7 @@ def find_place(title: str, paragraphs: list[str]) -> Place:
     for name in districts_in(body):
         counts[name] += 1
     district = counts.most_common(1)[0][0] if counts else None
-    provinces = provinces_in(f"{title}\n{body}")
+    provinces = provinces_in(f"{title}\n{body}", capitalised=True)  # edited text: names have capitals
     return Place(district=district, province=provinces[0] if provinces else None)
 
 

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from .crosslingual import glossary
-from .vietnamese import ENGLISH_STOPWORDS, fold, normalize
+from .vietnamese import ENGLISH_STOPWORDS, fold, has_vietnamese_letter, normalize
 
 # Abbreviations of local-government news, expanded so "HU" meets "Huyện ủy" and "NQ" meets "nghị quyết".
 # Ambiguous short ones (TT, CT) are left out on purpose: a wrong expansion invents support.
@@ -65,7 +65,6 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(words | ENGLISH_STOPWORDS | _EXTRA_ENGLISH)
 
 
-_VI_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
 
 def sentence_language(text: str) -> str:
@@ -74,5 +73,5 @@ def sentence_language(text: str) -> str:
     words = [w for w in re.findall(r"[^\W\d_]+", normalize(text)) if w[0].islower()]
     vocabulary = english_vocabulary()
     english = sum(1 for w in words if w in vocabulary or (w.isascii() and len(w) > 3 and w.endswith(("ed", "ing", "tion", "s"))))
-    vietnamese = sum(1 for w in words if any(ch in _VI_LETTERS for ch in w))
+    vietnamese = sum(1 for w in words if has_vietnamese_letter(w))
     return "en" if english > vietnamese else "vi"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .vietnamese import fold, normalize
+from .vietnamese import fold, has_vietnamese_letter, normalize
 
 # The 63 provinces and cities before the 2025 merger (the 34 after it keep names from this list),
 # plus common English spellings users type.
@@ -68,23 +68,57 @@ def province_key(name: str) -> str | None:
     return key if key in _PROVINCE_BY_FOLD else None
 
 
-def provinces_in(text: str) -> list[str]:
-    """Province display names mentioned in text, in order of first mention, accent-insensitive."""
-    # Accented text is matched with its accents: folded, "tự diễn biến" would read as "Điện Biên".
-    accented = fold(text) != text.lower()
-    def words(s: str) -> str:  # "Bà Rịa - Vũng Tàu" is matched as "bà rịa vũng tàu"
-        return " ".join(re.findall(r"\w+", s))
+# Administrative words that may introduce a place name, accented and not ("quận Cam", "huyen gia lam").
+_ADMIN_BEFORE = r"(?i:huyện|quận|thị xã|tỉnh|thành phố|tp|huyen|quan|thi xa|tinh|thanh pho)"
 
-    haystack = words(normalize(text).lower() if accented else fold(text))
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _part_of_name(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() and has_vietnamese_letter(word) and not re.fullmatch(
+        _ADMIN_BEFORE, word)
+
+
+def _inside_longer_name(haystack: str, start: int, end: int) -> bool:
+    before, after = haystack[:start].split()[-1:], haystack[end:].split()[:1]
+    return any(_part_of_name(w) for w in before + after)
+
+
+def mention_position(text: str, name: str, *, capitalised: bool = False, after_admin_word: bool = False) -> int | None:
+    """Where place `name` is mentioned in `text` (a character offset in its word-joined form), or None.
+
+    Text typed with diacritics must match them: folded, "cấm" would read as "Cam" and "tự diễn biến" as
+    "Điện Biên". Text typed without them matches any accents. With `capitalised`, an accented mention must
+    be written with capitals and must not be part of a longer name, i.e. touch another capitalised
+    Vietnamese word: "hòa bình" is peace and "Thái Bình Dương" the Pacific, not the provinces (an
+    administrative word or an acronym before the name is fine: "Tỉnh ủy Hòa Bình", "UBND Bình Dương"). With `after_admin_word`, only "quận Cam", "tỉnh X"...
+    """
+    accented = fold(text) != text.lower()
+    if accented:
+        haystack, needle = _words(normalize(text)), _words(normalize(name))
+    else:
+        haystack, needle = _words(fold(text)), _words(fold(name))
+    prefix = rf"\b{_ADMIN_BEFORE}\s+" if after_admin_word else r"\b"
+    for match in re.finditer(rf"(?i){prefix}({re.escape(needle)})\b", haystack):
+        if capitalised and accented and (
+            not all(word[0].isupper() for word in match.group(1).split())  # "THÁP MƯỜI" counts
+            or _inside_longer_name(haystack, match.start(1), match.end(1))
+        ):
+            continue
+        return match.start(1)
+    return None
+
+
+def provinces_in(text: str, *, capitalised: bool = False) -> list[str]:
+    """Province display names mentioned in text, in order of first mention (see `mention_position`)."""
     found: list[tuple[int, str]] = []
-    candidates = [
-        (words(display.lower() if accented else key), display)
-        for key, display in _PROVINCE_BY_FOLD.items() if key not in _AMBIGUOUS_PROVINCES
-    ]
-    for key, display in candidates + list(ENGLISH_ALIASES.items()):
-        match = re.search(rf"\b{re.escape(key)}\b", haystack)
-        if match:
-            found.append((match.start(), display))
+    candidates = [(display, display) for key, display in _PROVINCE_BY_FOLD.items() if key not in _AMBIGUOUS_PROVINCES]
+    for name, display in candidates + list(ENGLISH_ALIASES.items()):
+        position = mention_position(text, name, capitalised=capitalised and name == display)
+        if position is not None:
+            found.append((position, display))
     return [d for _, d in sorted(found)]
 
 

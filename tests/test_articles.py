@@ -353,3 +353,14 @@ def test_title_case_huyen_uy_gives_the_district_name():
 def test_hyphenated_province_is_found():
     article = build_article("x", "Huyện ủy Long Điền, tỉnh Bà Rịa - Vũng Tàu tổ chức hội nghị.", source="s.txt")
     assert article.place == Place("Long Điền", "Bà Rịa - Vũng Tàu")
+
+
+def test_province_words_in_running_text_are_not_the_article_place():
+    from rag.articles import find_place
+
+    place = find_place("Bài học lịch sử", [
+        "Các nước ven Thái Bình Dương ký hiệp ước vì hòa bình và phát triển.",
+        "Hội nghị bàn về hòa bình khu vực.",
+    ])
+    assert place.province is None
+    assert find_place("Tin địa phương", ["Tỉnh ủy Hòa Bình họp phiên thường kỳ."]).province == "Hòa Bình"

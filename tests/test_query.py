@@ -230,3 +230,38 @@ def test_question_at_the_limit_is_accepted():
     question = "Huyện Tháp Mười " + "a" * (MAX_QUESTION_CHARS - len("Huyện Tháp Mười "))
     assert len(question) == MAX_QUESTION_CHARS
     assert validate_question(question) == question
+
+
+# ---------------------------------------------------------------- place names that are also words
+
+
+@pytest.fixture(scope="module")
+def orange_county() -> Gazetteer:
+    """An encyclopedic corpus: 'quận Cam' (Orange County) makes 'Cam' a one-syllable district."""
+    return Gazetteer.from_articles([Article(id="oc", title="", text="", place=Place("Cam", None)),
+                                    Article(id="tm", title="", text="", place=Place("Tháp Mười", None))])
+
+
+@pytest.mark.parametrize("question", [
+    "Dược sĩ bị cấm làm gì?",                      # cấm is not Cam once accents count
+    "Cam kết của chính phủ đối với công bằng là gì?",  # a one-syllable name needs an admin word
+    "Ai cảm thấy cần phải thừa nhận điều gì?",
+])
+def test_a_word_that_folds_to_a_place_name_is_not_that_place(orange_county, question):
+    assert named_places(question, orange_county) == ((), ())
+
+
+@pytest.mark.parametrize("question", ["Dân số quận Cam là bao nhiêu?", "dan so quan cam la bao nhieu"])
+def test_a_one_syllable_place_counts_after_an_admin_word(orange_county, question):
+    assert named_places(question, orange_county)[0] == ("cam",)
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Nghị quyết về hòa bình thế giới nói gì?", ()),      # peace, not the province: no capitals
+    ("Thái Bình Dương rộng bao nhiêu?", ()),               # the Pacific, not Thái Bình or Bình Dương
+    ("Tỉnh Hòa Bình kết nạp bao nhiêu đảng viên?", ("Hòa Bình",)),
+    ("hòa bình kết nạp bao nhiêu đảng viên", ("Hòa Bình",)),  # no capitals anywhere: taken as typed
+    ("What did Hòa Bình Province report?", ("Hòa Bình",)),
+])
+def test_province_names_that_are_also_words(gazetteer, question, unknown):
+    assert named_places(question, gazetteer)[1] == unknown

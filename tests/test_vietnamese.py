@@ -169,3 +169,10 @@ def test_lexical_tokens_agree_across_tone_conventions():
 
 def test_lexical_tokens_without_segmentation_has_no_compounds():
     assert lexical_tokens("Tháp Mười", segment=False) == ["thap", "muoi"]
+
+
+def test_keyword_tokens_keep_diacritics_so_distinct_words_stay_distinct():
+    from rag.vietnamese import keyword_tokens
+
+    assert keyword_tokens("Má mà mạ MÃ") == ["má", "mà", "mạ", "mã"]
+    assert keyword_tokens("Hoà bình") == keyword_tokens("hòa bình")  # one tone-mark convention
