@@ -26,7 +26,7 @@ from .articles import SUPPORTED_SUFFIXES, content_hash, load_file
 from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import InputError
-from .index import Index, build_index, lexical_index, load_index, save_index, updated_manifest
+from .index import Index, build_index, lexical_index, load_index, save_index, unit_lexical_index, updated_manifest
 from .locking import index_write_lock
 from .schema import Article
 
@@ -146,7 +146,7 @@ def merge(index: Index, new: Index, articles: list[Article]) -> Index:
     manifest = updated_manifest(index.manifest, all_articles, len(chunks), len(units), "additions",
                                 [a.id for a in articles])
     return Index(path=index.path, manifest=manifest, articles=all_articles, chunks=chunks, vectors=vectors,
-                 lexical=lexical, units=units, unit_vectors=unit_vectors)
+                 lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical_index(units))
 
 
 def add_articles(index_path: Path, files: list[Path], embedder: Embedder, names: list[str] | None = None) -> AddReport:

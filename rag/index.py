@@ -18,10 +18,10 @@ import numpy as np
 from .chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from .embedding import Embedder
 from .errors import IndexCorruptError, IndexMissingError, IndexWriteError
-from .lexical import LexicalIndex
+from .lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from .schema import Article, Chunk, Place
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 # Below this many chunks FAISS searches exactly (p95 18.6 ms at 100k on one thread); above, HNSW
 # (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
 EXACT_SEARCH_LIMIT = 200_000
@@ -49,6 +49,7 @@ class Index:
     lexical: LexicalIndex
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
     unit_vectors: np.ndarray
+    unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
 
     @property
     def chunk_by_id(self) -> dict[str, Chunk]:
@@ -127,6 +128,7 @@ def build_index(
                 units.append((row, unit))
     unit_vectors = embed([u for _, u in units])
     lexical = lexical_index(chunks)
+    unit_lexical = unit_lexical_index(units)
 
     def version(pkg: str) -> str | None:
         try:
@@ -139,7 +141,7 @@ def build_index(
         "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
-        "lexical": {"engine": "bm25s", "tokens": "folded syllables + folded pyvi compounds"},
+        "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
         "corpus_hash": corpus_hash(articles),
         "counts": {"articles": len(articles), "chunks": len(chunks), "units": len(units)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -148,12 +150,19 @@ def build_index(
     return Index(
         path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
         vectors=make_vector_index(vectors), lexical=lexical, units=units, unit_vectors=unit_vectors,
+        unit_lexical=unit_lexical,
     )
 
 
 def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
     """BM25 over each chunk with its title and place, the same text for builds, uploads and removals."""
     return LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
+
+
+def unit_lexical_index(units: list[tuple[int, str]]) -> LexicalIndex:
+    """BM25 over the answer units (sentences, list items): a question about one detail matches the
+    sentence that holds it better than a long chunk where its words are diluted."""
+    return LexicalIndex.build([text for _, text in units])
 
 
 def updated_manifest(manifest: dict, articles: dict[str, Article], n_chunks: int, n_units: int,
@@ -188,6 +197,7 @@ def save_index(index: Index, path: Path) -> None:
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
         _faiss().write_index(index.vectors, str(tmp / "vectors.faiss"))
         index.lexical.save(tmp / "bm25")
+        index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
         manifest["files"] = {
             str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
@@ -364,6 +374,7 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     vectors = read("vectors.faiss", lambda f: _faiss().read_index(
         str(f), _faiss().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
+    unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")
     found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
     if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
@@ -373,4 +384,4 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
         raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
     return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
-                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors)
+                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)

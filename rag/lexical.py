@@ -1,4 +1,4 @@
-"""BM25 keyword index (bm25s) over accent-folded syllables plus folded word-segmented compounds."""
+"""BM25 keyword index (bm25s) over accented lowercase syllables (`vietnamese.keyword_tokens`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .vietnamese import lexical_tokens
+from .vietnamese import keyword_tokens
+
+# What the manifest records, so an index built with other tokens is never queried with these.
+TOKENS = "accented syllables"
 
 
 class LexicalIndex:
@@ -20,7 +23,7 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> "LexicalIndex":
         import bm25s
 
-        corpus_tokens = [lexical_tokens(t) or [""] for t in texts]
+        corpus_tokens = [keyword_tokens(t) or [""] for t in texts]
         retriever = bm25s.BM25()
         retriever.index(corpus_tokens, show_progress=False)
         return cls(retriever, len(texts))

@@ -20,7 +20,7 @@ Row ids in the collection are the chunk rows of the index (`Index.chunks[row]`),
 articles.jsonl and units stay in the index folder as before. The keyword (BM25) side is not moved: it
 stays in the bm25s files beside it (`Index.lexical`). On a Milvus 2.5+ cluster the built-in BM25
 function (a SPARSE_FLOAT_VECTOR field fed by an analyzer-enabled VARCHAR) could hold it too, but its
-tokeniser would then differ from `rag.vietnamese.lexical_tokens` (folded syllables + pyvi compounds),
+tokeniser would then differ from `rag.vietnamese.keyword_tokens` (accented syllables),
 so rankings would change; that is a separate, evaluated migration.
 
 Needs the optional extra: ``pip install 'vn-news-rag[milvus]'`` (pymilvus, milvus-lite).

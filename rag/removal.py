@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import InputError
 from .index import (Index, lexical_index, load_index, make_vector_index, remove_stale_builds, save_index,
-                    updated_manifest)
+                    unit_lexical_index, updated_manifest)
 from .locking import index_write_lock
 
 
@@ -29,6 +29,7 @@ def without_articles(index: Index, article_ids: set[str]) -> Index:
         vectors=make_vector_index(vectors),
         lexical=lexical_index(chunks),  # bm25s cannot delete documents; rebuilding it embeds nothing
         units=units, unit_vectors=index.unit_vectors[kept_units].astype(np.float32),
+        unit_lexical=unit_lexical_index(units),
     )
 
 

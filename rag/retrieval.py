@@ -1,4 +1,10 @@
-"""Hybrid retrieval: FAISS dense search and BM25 fused by weighted reciprocal rank, with place/year constraints."""
+"""Hybrid retrieval: three rankings fused by weighted reciprocal rank, with place/year constraints.
+
+Four rankings, two retrievers at two granularities: e5 (FAISS) and BM25 (accented syllables), each over
+whole chunks and over the chunks' best single sentence (the answer units the index holds). A chunk's
+vector and its term counts average 5-15 sentences, so a question about one detail matches the sentence
+that holds it better than the chunk.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from .embedding import Embedder
 from .index import Index
 from .query import Gazetteer
 from .schema import Hit, QueryPlan
-from .vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, fold, lexical_tokens
+from .vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, fold, keyword_tokens
 
 RRF_K = 60
 MODES = ("hybrid", "dense", "bm25")
@@ -29,6 +35,11 @@ class RetrievalSettings:
     # BM25 actually knows.
     lexical_weight_vi: float = 1.0
     lexical_weight_en: float = 0.25
+    # Each best-sentence ranking votes with the weight of its whole-chunk ranking. Equal weights were
+    # not tuned: on the half of XQuAD we looked at (even-numbered Wikipedia articles) 0.5 and 1.0 were
+    # within one question of each other (eval/README.md).
+    sentence_weight: float = 1.0
+    sentence_candidates: int = 100
 
 
 class HybridRetriever:
@@ -52,6 +63,12 @@ class HybridRetriever:
             a.id: {fold(p) for p in (a.place.district, a.place.province) if p} for a in index.articles.values()
         }
 
+        # Answer units are stored in chunk order per build, but uploads and removals append and
+        # renumber; group them by chunk row explicitly rather than trust the order.
+        self._unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
+        self._units_by_chunk = np.argsort(self._unit_rows, kind="stable")
+        self._unit_starts = np.searchsorted(self._unit_rows[self._units_by_chunk], np.arange(len(index.chunks) + 1))
+
     def query_vector(self, plan: QueryPlan) -> np.ndarray:
         return self.embedder.embed_query(plan.text)
 
@@ -62,19 +79,36 @@ class HybridRetriever:
         scores, rows = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), n)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
 
-    def _lexical(self, plan: QueryPlan) -> tuple[dict[int, float], float]:
-        """BM25 scores of matching chunks and the share of the question's content tokens BM25 knows.
+    def _best_sentence(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """The highest e5 similarity between the question and any answer unit of each chunk in `rows`
+        (only candidates: scoring every unit would cost a full scan at a million chunks)."""
+        rows = [r for r in rows if self._unit_starts[r + 1] > self._unit_starts[r]]
+        if not rows:
+            return {}
+        spans = [self._units_by_chunk[self._unit_starts[r]:self._unit_starts[r + 1]] for r in rows]
+        offsets = np.cumsum([0] + [len(span) for span in spans[:-1]])
+        similarities = self.index.unit_vectors[np.concatenate(spans)] @ vector.astype(np.float32).ravel()
+        return dict(zip(rows, np.maximum.reduceat(similarities, offsets).tolist()))
+
+    def _lexical(self, plan: QueryPlan) -> tuple[dict[int, float], dict[int, float], float]:
+        """BM25 scores of matching chunks, the best BM25 score of a sentence in each chunk, and the share
+        of the question's content tokens BM25 knows.
 
         Question words stay in the BM25 query (IDF already discounts them, and dropping them cost
         0.5 points of hit@1 on XQuAD vi); they are left out of the coverage share only."""
-        tokens = lexical_tokens(plan.keyword_text or plan.text)
-        content = [t for t in tokens if t not in QUESTION_WORDS_FOLDED and t not in ENGLISH_STOPWORDS]
+        tokens = keyword_tokens(plan.keyword_text or plan.text)
+        content = [t for t in tokens if fold(t) not in QUESTION_WORDS_FOLDED and t not in ENGLISH_STOPWORDS]
         if not tokens:
-            return {}, 0.0
+            return {}, {}, 0.0
         coverage = sum(1 for t in content if self.index.lexical.knows(t)) / len(content) if content else 0.0
         scores = self.index.lexical.scores(tokens)
-        nonzero = np.nonzero(scores > 0)[0]
-        return {int(r): float(scores[r]) for r in nonzero}, coverage
+        chunks = {int(r): float(scores[r]) for r in np.nonzero(scores > 0)[0]}
+        unit_scores = self.index.unit_lexical.scores(tokens)
+        matching = np.nonzero(unit_scores > 0)[0]
+        matching = matching[np.argsort(-unit_scores[matching], kind="stable")]
+        rows, first = np.unique(self._unit_rows[matching], return_index=True)  # each chunk's best unit
+        best = dict(zip(rows.tolist(), unit_scores[matching[first]].tolist()))
+        return chunks, best, coverage
 
     def satisfies(self, plan: QueryPlan, article_id: str) -> bool:
         if plan.unknown_places and not plan.places:
@@ -92,21 +126,25 @@ class HybridRetriever:
         top_k = top_k or self.settings.top_k
         mode = self.settings.mode
         dense: dict[int, float] = {}
+        sentence: dict[int, float] = {}
         lexical: dict[int, float] = {}
+        lexical_sentence: dict[int, float] = {}
         coverage = 0.0
+        if mode in ("hybrid", "bm25"):
+            lexical, lexical_sentence, coverage = self._lexical(plan)
         if mode in ("hybrid", "dense"):
             vector = self.query_vector(plan) if vector is None else vector
             dense = self._dense(vector, self.settings.dense_candidates)
-        if mode in ("hybrid", "bm25"):
-            lexical, coverage = self._lexical(plan)
+            keyword_best = sorted(lexical, key=lexical.get, reverse=True)[: self.settings.sentence_candidates]
+            sentence = self._best_sentence(vector, list(dict.fromkeys([*dense, *keyword_best])))
 
         weight_lex = (self.settings.lexical_weight_vi if plan.language == "vi" else self.settings.lexical_weight_en)
         weight_lex *= coverage if mode == "hybrid" else 1.0
         fused: dict[int, float] = {}
-        for rank, row in enumerate(sorted(dense, key=dense.get, reverse=True)):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, row in enumerate(sorted(lexical, key=lexical.get, reverse=True)):
-            fused[row] = fused.get(row, 0.0) + weight_lex / (RRF_K + rank + 1)
+        for ranking, weight in ((dense, 1.0), (sentence, self.settings.sentence_weight), (lexical, weight_lex),
+                                (lexical_sentence, weight_lex * self.settings.sentence_weight)):
+            for rank, row in enumerate(sorted(ranking, key=ranking.get, reverse=True)):
+                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
         if plan.places:
             # Province mentions (and districts when no district filter applies) boost rather than filter.
             for row in fused:

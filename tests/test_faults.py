@@ -411,7 +411,9 @@ def damaged(pristine, tmp_path) -> Path:
 
 INDEX_FILES = ["chunks.jsonl", "articles.jsonl", "units.jsonl", "units.npy", "vectors.faiss",
                "bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
-               "bm25/params.index.json", "bm25/vocab.index.json"]
+               "bm25/params.index.json", "bm25/vocab.index.json",
+               "bm25_units/data.csc.index.npy", "bm25_units/indices.csc.index.npy", "bm25_units/indptr.csc.index.npy",
+               "bm25_units/params.index.json", "bm25_units/vocab.index.json"]
 
 
 def test_index_files_are_the_ones_listed_here(pristine):

@@ -169,3 +169,59 @@ def test_sentence_transformers_minilm_backend_builds_and_retrieves(tmp_path, fix
         retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=mode))
         assert _top_article(retriever, "Hong Ngu song Tien sat lo") == "hongngu_2023", mode
         assert _top_article(retriever, "Lap Vo Huy hieu Dang") == "lapvo_2023", mode
+
+
+# ---------------------------------------------------------------- best-sentence rankings
+
+
+def test_keyword_index_tells_accented_words_apart():
+    from rag.lexical import LexicalIndex
+    from rag.vietnamese import keyword_tokens
+
+    index = LexicalIndex.build(["Ông ấy bán nhà ở huyện.", "Cái bàn gỗ trong phòng họp."])
+    scores = index.scores(keyword_tokens("bàn"))
+    assert scores[1] > 0 and scores[0] == 0
+
+
+def _naive_best(index, per_unit_scores) -> dict[int, float]:
+    best: dict[int, float] = {}
+    for (row, _), score in zip(index.units, per_unit_scores):
+        best[row] = max(best.get(row, float("-inf")), float(score))
+    return best
+
+
+def test_best_sentence_scores_are_each_chunks_maximum(retrievers, e5_index):
+    from rag.vietnamese import keyword_tokens
+
+    retriever = retrievers["hybrid"]
+    plan, _ = _hits(retriever, "Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách?")
+    vector = retriever.query_vector(plan)
+    rows = list(range(len(e5_index.chunks)))
+    dense_best = retriever._best_sentence(vector, rows)
+    expected = _naive_best(e5_index, e5_index.unit_vectors @ vector)
+    assert dense_best.keys() == expected.keys()
+    assert all(abs(dense_best[r] - expected[r]) < 1e-5 for r in expected)
+
+    _, keyword_best, _ = retriever._lexical(plan)
+    unit_scores = e5_index.unit_lexical.scores(keyword_tokens(plan.keyword_text))
+    expected = {r: s for r, s in _naive_best(e5_index, unit_scores).items() if s > 0}
+    assert keyword_best.keys() == expected.keys()
+    assert all(abs(keyword_best[r] - expected[r]) < 1e-4 for r in expected)
+
+
+def test_ranking_does_not_depend_on_the_order_units_are_stored_in(retrievers, e5_index, e5_embedder):
+    """Uploads append and removals renumber units; the retriever must group them by chunk itself."""
+    from dataclasses import replace
+
+    from rag.index import unit_lexical_index
+
+    order = np.random.default_rng(0).permutation(len(e5_index.units))
+    units = [e5_index.units[i] for i in order]
+    shuffled = replace(e5_index, units=units, unit_vectors=e5_index.unit_vectors[order],
+                       unit_lexical=unit_lexical_index(units))
+    retriever = HybridRetriever(shuffled, e5_embedder)
+    for question in ("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách?", "my loc ky luat bao nhieu dang vien"):
+        _, original = _hits(retrievers["hybrid"], question)
+        _, again = _hits(retriever, question)
+        assert [h.row for h in again] == [h.row for h in original]
+        assert [round(h.score, 9) for h in again] == [round(h.score, 9) for h in original]
