@@ -40,6 +40,17 @@ class RetrievalSettings:
     # within one question of each other (eval/README.md).
     sentence_weight: float = 1.0
     sentence_candidates: int = 100
+    # Each BM25 ranking is cut to its best rows before fusion: rank 100 adds 1/160 at most, and fusing
+    # every chunk that shares a common word cost more than the searches (benchmarks/retrieval_cost.py).
+    lexical_candidates: int = 100
+
+
+def _best_rows(scores: np.ndarray, n: int) -> dict[int, float]:
+    """The (at most) n highest positive scores, as {row: score}."""
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > n:
+        rows = np.sort(rows[np.argpartition(-scores[rows], n - 1)[:n]])  # row order: ties rank as before
+    return dict(zip(rows.tolist(), scores[rows].astype(float).tolist()))
 
 
 class HybridRetriever:
@@ -101,14 +112,13 @@ class HybridRetriever:
         if not tokens:
             return {}, {}, 0.0
         coverage = sum(1 for t in content if self.index.lexical.knows(t)) / len(content) if content else 0.0
-        scores = self.index.lexical.scores(tokens)
-        chunks = {int(r): float(scores[r]) for r in np.nonzero(scores > 0)[0]}
+        n = self.settings.lexical_candidates
+        chunks = _best_rows(self.index.lexical.scores(tokens), n)
         unit_scores = self.index.unit_lexical.scores(tokens)
-        matching = np.nonzero(unit_scores > 0)[0]
-        matching = matching[np.argsort(-unit_scores[matching], kind="stable")]
-        rows, first = np.unique(self._unit_rows[matching], return_index=True)  # each chunk's best unit
-        best = dict(zip(rows.tolist(), unit_scores[matching[first]].tolist()))
-        return chunks, best, coverage
+        best_unit = np.zeros(len(self.index.chunks), dtype=np.float32)
+        if len(unit_scores):
+            np.maximum.at(best_unit, self._unit_rows, unit_scores)  # each chunk's best sentence
+        return chunks, _best_rows(best_unit, n), coverage
 
     def satisfies(self, plan: QueryPlan, article_id: str) -> bool:
         if plan.unknown_places and not plan.places:
