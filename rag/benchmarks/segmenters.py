@@ -5,6 +5,10 @@ Two corpora, BM25 (bm25s) over each document, the same tokens for documents and 
 - VietNews: the first N articles of ../shared/data/vietnews (read at run time, never copied), each
   article's title as the query for its body (hit@1). A news corpus we never tuned anything on.
 
+A last XQuAD table types the questions without diacritics: the previous index (folded + pyvi) searched
+with them as typed, against the accented index searched with them restored by `diacritics.AccentRestorer`
+(built from the paragraphs, as the retriever builds it from the corpus).
+
 Usage: python -m rag.benchmarks.segmenters [--xquad PATH] [--vietnews PATH] [--vietnews-articles 2000]
 (underthesea rows appear only when underthesea is installed.)
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.vietnamese import _fold_word, folded_syllables, normalize, syllables
+from rag.vietnamese import _fold_word, fold, folded_syllables, normalize, syllables
 
 
 def _compounds(text: str, segmenter: str) -> list[str]:
@@ -60,13 +64,35 @@ def evaluate(documents: list[str], queries: list[tuple[str, int]], accents: bool
     corpus = [tokens(d, accents, segmenter) for d in documents]
     # Every query token is kept, as HybridRetriever does: IDF already discounts question words.
     query_tokens = [tokens(q, accents, segmenter) for q, _ in queries]
-    tokenising = time.perf_counter() - started
+    return score(corpus, query_tokens, queries, time.perf_counter() - started)
+
+
+def score(corpus: list[list[str]], query_tokens: list[list[str]], queries: list[tuple[str, int]],
+          tokenising: float) -> dict:
     hits1, reciprocal = [], []
     for order, (_, gold) in zip(rank(corpus, query_tokens), queries):
         hits1.append(order[0] == gold)
         position = next((i + 1 for i, r in enumerate(order) if r == gold), None)
         reciprocal.append(1 / position if position else 0.0)
     return {"hit@1": float(np.mean(hits1)), "mrr@10": float(np.mean(reciprocal)), "tokenise_s": tokenising}
+
+
+def unaccented_questions(documents: list[str], queries: list[tuple[str, int]]) -> None:
+    from rag.diacritics import AccentRestorer
+
+    restorer = AccentRestorer.from_texts(documents)
+    typed = [(fold(q), gold) for q, gold in queries]
+    print("\nXQuAD vi, questions typed without diacritics")
+    print("| index, query | hit@1 | MRR@10 |\n|---|---|---|")
+    rows = [
+        ("folded + pyvi, as typed", [tokens(d, False, "pyvi") for d in documents],
+         [tokens(q, False, "pyvi") for q, _ in typed]),
+        ("accented, restored (now)", [tokens(d, True, "none") for d in documents],
+         [tokens(restorer.restore(q), True, "none") for q, _ in typed]),
+    ]
+    for label, corpus, query_tokens in rows:
+        r = score(corpus, query_tokens, typed, 0.0)
+        print(f"| {label} | {r['hit@1']:.3f} | {r['mrr@10']:.3f} |")
 
 
 def xquad(path: Path) -> tuple[list[str], list[tuple[str, int]]]:
@@ -100,6 +126,7 @@ def main() -> None:
     except ImportError:
         segmenters = ("none", "pyvi")
     corpora = [("XQuAD vi (question -> paragraph)", xquad(args.xquad))]
+    unaccented_questions(*corpora[0][1])
     if args.vietnews.exists():
         corpora.append((f"VietNews {args.vietnews_articles} (title -> article)",
                         vietnews(args.vietnews, args.vietnews_articles)))
