@@ -225,3 +225,12 @@ def test_ranking_does_not_depend_on_the_order_units_are_stored_in(retrievers, e5
         _, again = _hits(retriever, question)
         assert [h.row for h in again] == [h.row for h in original]
         assert [round(h.score, 9) for h in again] == [round(h.score, 9) for h in original]
+
+
+def test_bm25_rankings_are_cut_to_their_best_rows_before_fusion():
+    from rag.retrieval import _best_rows
+
+    scores = np.array([0.0, 3.0, 1.0, 5.0, 0.5, 2.0], dtype=np.float32)
+    assert _best_rows(scores, 3) == {1: 3.0, 3: 5.0, 5: 2.0}
+    assert _best_rows(scores, 10) == {1: 3.0, 2: 1.0, 3: 5.0, 4: 0.5, 5: 2.0}  # zeros never rank
+    assert _best_rows(np.zeros(4, dtype=np.float32), 3) == {}
