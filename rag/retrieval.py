@@ -42,6 +42,7 @@ class RetrievalSettings:
     sentence_candidates: int = 100
     # Each BM25 ranking is cut to its best rows before fusion: rank 100 adds 1/160 at most, and fusing
     # every chunk that shares a common word cost more than the searches (benchmarks/retrieval_cost.py).
+    # The best rows that keep the question's place/year are kept as well, however far down they rank.
     lexical_candidates: int = 100
 
 
@@ -76,6 +77,7 @@ class HybridRetriever:
 
         # Answer units are stored in chunk order per build, but uploads and removals append and
         # renumber; group them by chunk row explicitly rather than trust the order.
+        self._allowed_cache: dict[tuple, np.ndarray] = {}
         self._unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
         self._units_by_chunk = np.argsort(self._unit_rows, kind="stable")
         self._unit_starts = np.searchsorted(self._unit_rows[self._units_by_chunk], np.arange(len(index.chunks) + 1))
@@ -112,13 +114,38 @@ class HybridRetriever:
         if not tokens:
             return {}, {}, 0.0
         coverage = sum(1 for t in content if self.index.lexical.knows(t)) / len(content) if content else 0.0
-        n = self.settings.lexical_candidates
-        chunks = _best_rows(self.index.lexical.scores(tokens), n)
+        allowed = self._allowed_chunks(plan)
+        chunks = self._cut(self.index.lexical.scores(tokens), allowed)
         unit_scores = self.index.unit_lexical.scores(tokens)
         best_unit = np.zeros(len(self.index.chunks), dtype=np.float32)
         if len(unit_scores):
             np.maximum.at(best_unit, self._unit_rows, unit_scores)  # each chunk's best sentence
-        return chunks, _best_rows(best_unit, n), coverage
+        return chunks, self._cut(best_unit, allowed), coverage
+
+    def _cut(self, scores: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+        """The best BM25 rows, plus the best of those that keep the constraints: in a large corpus a
+        filtered question ("Tháp Mười, 2021") may have no allowed chunk among the overall best."""
+        n = self.settings.lexical_candidates
+        best = _best_rows(scores, n)
+        if allowed is not None:
+            best.update(_best_rows(np.where(allowed, scores, 0.0), n))
+            best = dict(sorted(best.items()))  # row order, so ties rank as they do without constraints
+        return best
+
+    def _allowed_chunks(self, plan: QueryPlan) -> np.ndarray | None:
+        """Which chunks keep the plan's place/year constraints; None when it has none. Cached per
+        constraint: the UI's filters repeat them."""
+        if not (plan.places or plan.unknown_places or plan.years):
+            return None
+        key = (tuple(plan.places), tuple(plan.unknown_places), tuple(plan.years))
+        mask = self._allowed_cache.get(key)
+        if mask is None:
+            keeps = {article_id: self.satisfies(plan, article_id) for article_id in self._article_years}
+            mask = np.fromiter((keeps[c.article_id] for c in self.index.chunks), dtype=bool, count=len(self.index.chunks))
+            if len(self._allowed_cache) >= 64:
+                self._allowed_cache.clear()
+            self._allowed_cache[key] = mask
+        return mask
 
     def satisfies(self, plan: QueryPlan, article_id: str) -> bool:
         if plan.unknown_places and not plan.places:

@@ -234,3 +234,14 @@ def test_bm25_rankings_are_cut_to_their_best_rows_before_fusion():
     assert _best_rows(scores, 3) == {1: 3.0, 3: 5.0, 5: 2.0}
     assert _best_rows(scores, 10) == {1: 3.0, 2: 1.0, 3: 5.0, 4: 0.5, 5: 2.0}  # zeros never rank
     assert _best_rows(np.zeros(4, dtype=np.float32), 3) == {}
+
+
+def test_the_cut_keeps_the_best_rows_that_meet_the_constraints(e5_index, e5_embedder):
+    """With one BM25 row per ranking, a question whose words point at Tháp Mười but whose place is
+    Mỹ Lộc must still get the Mỹ Lộc chunks it is allowed to use."""
+    retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="bm25", lexical_candidates=1))
+    plan = plan_query("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?", retriever.gazetteer)
+    assert plan.places == ("my loc",)
+    hits = retriever.retrieve(plan)
+    assert hits[0].matches_constraints and hits[0].chunk.place.district == "Mỹ Lộc"
+    assert any(not h.matches_constraints for h in hits)  # the overall best row is still ranked, after
