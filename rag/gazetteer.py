@@ -89,20 +89,22 @@ def _inside_longer_name(haystack: str, start: int, end: int) -> bool:
 def mention_position(text: str, name: str, *, capitalised: bool = False, after_admin_word: bool = False) -> int | None:
     """Where place `name` is mentioned in `text` (a character offset in its word-joined form), or None.
 
-    Text typed with diacritics must match them: folded, "cấm" would read as "Cam" and "tự diễn biến" as
-    "Điện Biên". Text typed without them matches any accents. With `capitalised`, an accented mention must
+    Words typed with diacritics must match them: folded, "cấm" would read as "Cam" and "tự diễn biến" as
+    "Điện Biên". Words typed without them match any accents. With `capitalised`, an accented mention must
     be written with capitals and must not be part of a longer name, i.e. touch another capitalised
     Vietnamese word: "hòa bình" is peace and "Thái Bình Dương" the Pacific, not the provinces (an
-    administrative word or an acronym before the name is fine: "Tỉnh ủy Hòa Bình", "UBND Bình Dương"). With `after_admin_word`, only "quận Cam", "tỉnh X"...
+    acronym before the name is fine, "UBND Bình Dương", and after an administrative word, "Tỉnh hòa bình",
+    anything goes). With `after_admin_word`, only "quận Cam", "tỉnh X"...
     """
     accented = fold(text) != text.lower()
-    if accented:
-        haystack, needle = _words(normalize(text)), _words(normalize(name))
-    else:
-        haystack, needle = _words(fold(text)), _words(fold(name))
+    haystack = _words(normalize(text))
+    # Word by word: a word typed with diacritics must match them, one typed without matches any
+    # ("Huyện thap muoi kết nạp..." still names Tháp Mười).
+    needle = " ".join(f"(?:{re.escape(w)}|{re.escape(fold(w))})" for w in _words(normalize(name)).split())
     prefix = rf"\b{_ADMIN_BEFORE}\s+" if after_admin_word else r"\b"
-    for match in re.finditer(rf"(?i){prefix}({re.escape(needle)})\b", haystack):
-        if capitalised and accented and (
+    for match in re.finditer(rf"(?i){prefix}({needle})\b", haystack):
+        after_admin = re.search(rf"\b{_ADMIN_BEFORE}\s+$", haystack[:match.start(1)]) is not None
+        if capitalised and accented and not after_admin and (
             not all(word[0].isupper() for word in match.group(1).split())  # "THÁP MƯỜI" counts
             or _inside_longer_name(haystack, match.start(1), match.end(1))
         ):

@@ -110,6 +110,7 @@ def test_answer_type(question, kind):
         ("Huyện Tháp Mười kết nạp bao nhiêu đảng viên?", ("thap muoi",)),
         ("huyen thap muoi ket nap bao nhieu dang vien", ("thap muoi",)),
         ("THÁP MƯỜI kết nạp bao nhiêu?", ("thap muoi",)),
+            ("Huyện thap muoi kết nạp bao nhiêu đảng viên?", ("thap muoi",)),  # the name alone unaccented
         ("What did Tháp Mười district report?", ("thap muoi",)),
         ("What did Thap Muoi report in 2021?", ("thap muoi",)),
         ("Huyện ủy Mỹ Lộc kỷ luật bao nhiêu đảng viên?", ("my loc",)),
@@ -262,6 +263,7 @@ def test_a_one_syllable_place_counts_after_an_admin_word(orange_county, question
     ("Tỉnh Hòa Bình kết nạp bao nhiêu đảng viên?", ("Hòa Bình",)),
     ("hòa bình kết nạp bao nhiêu đảng viên", ("Hòa Bình",)),  # no capitals anywhere: taken as typed
     ("What did Hòa Bình Province report?", ("Hòa Bình",)),
+    ("Tỉnh hoa binh kết nạp bao nhiêu đảng viên?", ("Hòa Bình",)),  # after "Tỉnh", capitals do not matter
 ])
 def test_province_names_that_are_also_words(gazetteer, question, unknown):
     assert named_places(question, gazetteer)[1] == unknown
