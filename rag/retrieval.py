@@ -1,6 +1,6 @@
-"""Hybrid retrieval: three rankings fused by weighted reciprocal rank, with place/year constraints.
+"""Hybrid retrieval: four rankings fused by weighted reciprocal rank, with place/year constraints.
 
-Four rankings, two retrievers at two granularities: e5 (FAISS) and BM25 (accented syllables), each over
+Two retrievers at two granularities: e5 (FAISS) and BM25 (accented syllables), each over
 whole chunks and over the chunks' best single sentence (the answer units the index holds). A chunk's
 vector and its term counts average 5-15 sentences, so a question about one detail matches the sentence
 that holds it better than the chunk.
@@ -39,7 +39,6 @@ class RetrievalSettings:
     # not tuned: on the half of XQuAD we looked at (even-numbered Wikipedia articles) 0.5 and 1.0 were
     # within one question of each other (eval/README.md).
     sentence_weight: float = 1.0
-    sentence_candidates: int = 100
     # Each BM25 ranking is cut to its best rows before fusion: rank 100 adds 1/160 at most, and fusing
     # every chunk that shares a common word cost more than the searches (benchmarks/retrieval_cost.py).
     # The best rows that keep the question's place/year are kept as well, however far down they rank.
@@ -75,9 +74,9 @@ class HybridRetriever:
             a.id: {fold(p) for p in (a.place.district, a.place.province) if p} for a in index.articles.values()
         }
 
+        self._allowed_cache: dict[tuple, np.ndarray] = {}
         # Answer units are stored in chunk order per build, but uploads and removals append and
         # renumber; group them by chunk row explicitly rather than trust the order.
-        self._allowed_cache: dict[tuple, np.ndarray] = {}
         self._unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
         self._units_by_chunk = np.argsort(self._unit_rows, kind="stable")
         self._unit_starts = np.searchsorted(self._unit_rows[self._units_by_chunk], np.arange(len(index.chunks) + 1))
@@ -172,8 +171,8 @@ class HybridRetriever:
         if mode in ("hybrid", "dense"):
             vector = self.query_vector(plan) if vector is None else vector
             dense = self._dense(vector, self.settings.dense_candidates)
-            keyword_best = sorted(lexical, key=lexical.get, reverse=True)[: self.settings.sentence_candidates]
-            sentence = self._best_sentence(vector, list(dict.fromkeys([*dense, *keyword_best])))
+            # Every chunk another ranking put forward gets its best sentence scored (a few hundred at most).
+            sentence = self._best_sentence(vector, list(dict.fromkeys([*dense, *lexical, *lexical_sentence])))
 
         weight_lex = (self.settings.lexical_weight_vi if plan.language == "vi" else self.settings.lexical_weight_en)
         weight_lex *= coverage if mode == "hybrid" else 1.0
