@@ -43,14 +43,27 @@ class RetrievalSettings:
     # every chunk that shares a common word cost more than the searches (benchmarks/retrieval_cost.py).
     # The best rows that keep the question's place/year are kept as well, however far down they rank.
     lexical_candidates: int = 100
+    # FAISS's top chunks ignore the place/year filters; when no more than this many chunks keep them,
+    # all of those get their best sentence scored with e5 (local unit vectors: about 2.5 ms per 1,000
+    # chunks, mostly copying their vectors), so a filtered question reaches its articles even when the
+    # rest of the corpus outranks them.
+    filtered_scan_limit: int = 5000
 
 
-def _best_rows(scores: np.ndarray, n: int) -> dict[int, float]:
-    """The (at most) n highest positive scores, as {row: score}."""
+def _positive(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with a positive score in a score-per-row array, and those scores."""
     rows = np.flatnonzero(scores > 0)
+    return rows, scores[rows]
+
+
+def _top_rows(rows: np.ndarray, scores: np.ndarray, n: int) -> dict[int, float]:
+    """The (at most) n rows with the highest scores, as {row: score} in row order (so ties rank as
+    they would uncut)."""
     if len(rows) > n:
-        rows = np.sort(rows[np.argpartition(-scores[rows], n - 1)[:n]])  # row order: ties rank as before
-    return dict(zip(rows.tolist(), scores[rows].astype(float).tolist()))
+        keep = np.argpartition(-scores, n - 1)[:n]
+        rows, scores = rows[keep], scores[keep]
+    order = np.argsort(rows, kind="stable")
+    return dict(zip(rows[order].tolist(), scores[order].astype(float).tolist()))
 
 
 class HybridRetriever:
@@ -91,18 +104,21 @@ class HybridRetriever:
         scores, rows = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), n)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
 
-    def _best_sentence(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
+    def _best_sentence(self, vector: np.ndarray, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The highest e5 similarity between the question and any answer unit of each chunk in `rows`
         (only candidates: scoring every unit would cost a full scan at a million chunks)."""
-        rows = [r for r in rows if self._unit_starts[r + 1] > self._unit_starts[r]]
-        if not rows:
-            return {}
-        spans = [self._units_by_chunk[self._unit_starts[r]:self._unit_starts[r + 1]] for r in rows]
-        offsets = np.cumsum([0] + [len(span) for span in spans[:-1]])
-        similarities = self.index.unit_vectors[np.concatenate(spans)] @ vector.astype(np.float32).ravel()
-        return dict(zip(rows, np.maximum.reduceat(similarities, offsets).tolist()))
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, lengths = self._unit_starts[rows], self._unit_starts[rows + 1] - self._unit_starts[rows]
+        rows, starts, lengths = rows[lengths > 0], starts[lengths > 0], lengths[lengths > 0]
+        if not len(rows):
+            return rows, np.zeros(0, dtype=np.float32)
+        # The units of every row, concatenated: positions start..start+length-1 of _units_by_chunk.
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        positions = np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)
+        similarities = self.index.unit_vectors[self._units_by_chunk[positions]] @ vector.astype(np.float32).ravel()
+        return rows, np.maximum.reduceat(similarities, offsets)
 
-    def _lexical(self, plan: QueryPlan) -> tuple[dict[int, float], dict[int, float], float]:
+    def _lexical(self, plan: QueryPlan, allowed: np.ndarray | None) -> tuple[dict[int, float], dict[int, float], float]:
         """BM25 scores of matching chunks, the best BM25 score of a sentence in each chunk, and the share
         of the question's content tokens BM25 knows.
 
@@ -113,22 +129,23 @@ class HybridRetriever:
         if not tokens:
             return {}, {}, 0.0
         coverage = sum(1 for t in content if self.index.lexical.knows(t)) / len(content) if content else 0.0
-        allowed = self._allowed_chunks(plan)
-        chunks = self._cut(self.index.lexical.scores(tokens), allowed)
+        chunks = self._cut(*_positive(self.index.lexical.scores(tokens)), allowed)
         unit_scores = self.index.unit_lexical.scores(tokens)
         best_unit = np.zeros(len(self.index.chunks), dtype=np.float32)
         if len(unit_scores):
             np.maximum.at(best_unit, self._unit_rows, unit_scores)  # each chunk's best sentence
-        return chunks, self._cut(best_unit, allowed), coverage
+        return chunks, self._cut(*_positive(best_unit), allowed), coverage
 
-    def _cut(self, scores: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
-        """The best BM25 rows, plus the best of those that keep the constraints: in a large corpus a
-        filtered question ("Tháp Mười, 2021") may have no allowed chunk among the overall best."""
+    def _cut(self, rows: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+        """A ranking's best rows, plus the best of those that keep the constraints: in a large corpus
+        a filtered question ("Tháp Mười, 2021") may have no allowed chunk among the overall best.
+        Fusing every row would cost more than the searches (benchmarks/retrieval_cost.py)."""
         n = self.settings.lexical_candidates
-        best = _best_rows(scores, n)
+        best = _top_rows(rows, scores, n)
         if allowed is not None:
-            best.update(_best_rows(np.where(allowed, scores, 0.0), n))
-            best = dict(sorted(best.items()))  # row order, so ties rank as they do without constraints
+            keep = allowed[rows]
+            best.update(_top_rows(rows[keep], scores[keep], n))
+            best = dict(sorted(best.items()))
         return best
 
     def _allowed_chunks(self, plan: QueryPlan) -> np.ndarray | None:
@@ -166,13 +183,17 @@ class HybridRetriever:
         lexical: dict[int, float] = {}
         lexical_sentence: dict[int, float] = {}
         coverage = 0.0
+        allowed = self._allowed_chunks(plan)
         if mode in ("hybrid", "bm25"):
-            lexical, lexical_sentence, coverage = self._lexical(plan)
+            lexical, lexical_sentence, coverage = self._lexical(plan, allowed)
         if mode in ("hybrid", "dense"):
             vector = self.query_vector(plan) if vector is None else vector
             dense = self._dense(vector, self.settings.dense_candidates)
             # Every chunk another ranking put forward gets its best sentence scored (a few hundred at most).
-            sentence = self._best_sentence(vector, list(dict.fromkeys([*dense, *lexical, *lexical_sentence])))
+            candidates = [*dense, *lexical, *lexical_sentence]
+            if allowed is not None and 0 < allowed.sum() <= self.settings.filtered_scan_limit:
+                candidates += np.flatnonzero(allowed).tolist()
+            sentence = self._cut(*self._best_sentence(vector, list(dict.fromkeys(candidates))), allowed)
 
         weight_lex = (self.settings.lexical_weight_vi if plan.language == "vi" else self.settings.lexical_weight_en)
         weight_lex *= coverage if mode == "hybrid" else 1.0

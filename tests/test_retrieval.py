@@ -197,12 +197,12 @@ def test_best_sentence_scores_are_each_chunks_maximum(retrievers, e5_index):
     plan, _ = _hits(retriever, "Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách?")
     vector = retriever.query_vector(plan)
     rows = list(range(len(e5_index.chunks)))
-    dense_best = retriever._best_sentence(vector, rows)
+    dense_best = dict(zip(*(a.tolist() for a in retriever._best_sentence(vector, rows))))
     expected = _naive_best(e5_index, e5_index.unit_vectors @ vector)
     assert dense_best.keys() == expected.keys()
     assert all(abs(dense_best[r] - expected[r]) < 1e-5 for r in expected)
 
-    _, keyword_best, _ = retriever._lexical(plan)
+    _, keyword_best, _ = retriever._lexical(plan, allowed=None)
     unit_scores = e5_index.unit_lexical.scores(keyword_tokens(plan.keyword_text))
     expected = {r: s for r, s in _naive_best(e5_index, unit_scores).items() if s > 0}
     assert keyword_best.keys() == expected.keys()
@@ -227,13 +227,14 @@ def test_ranking_does_not_depend_on_the_order_units_are_stored_in(retrievers, e5
         assert [round(h.score, 9) for h in again] == [round(h.score, 9) for h in original]
 
 
-def test_bm25_rankings_are_cut_to_their_best_rows_before_fusion():
-    from rag.retrieval import _best_rows
+def test_rankings_are_cut_to_their_best_rows_before_fusion():
+    from rag.retrieval import _positive, _top_rows
 
     scores = np.array([0.0, 3.0, 1.0, 5.0, 0.5, 2.0], dtype=np.float32)
-    assert _best_rows(scores, 3) == {1: 3.0, 3: 5.0, 5: 2.0}
-    assert _best_rows(scores, 10) == {1: 3.0, 2: 1.0, 3: 5.0, 4: 0.5, 5: 2.0}  # zeros never rank
-    assert _best_rows(np.zeros(4, dtype=np.float32), 3) == {}
+    assert _top_rows(*_positive(scores), 3) == {1: 3.0, 3: 5.0, 5: 2.0}
+    assert _top_rows(*_positive(scores), 10) == {1: 3.0, 2: 1.0, 3: 5.0, 4: 0.5, 5: 2.0}  # zeros never rank
+    assert _top_rows(*_positive(np.zeros(4, dtype=np.float32)), 3) == {}
+    assert _top_rows(np.array([7, 2, 5]), np.array([-0.1, 0.9, 0.3]), 2) == {2: 0.9, 5: 0.3}  # any sign
 
 
 def test_the_cut_keeps_the_best_rows_that_meet_the_constraints(e5_index, e5_embedder):
@@ -245,3 +246,12 @@ def test_the_cut_keeps_the_best_rows_that_meet_the_constraints(e5_index, e5_embe
     hits = retriever.retrieve(plan)
     assert hits[0].matches_constraints and hits[0].chunk.place.district == "Mỹ Lộc"
     assert any(not h.matches_constraints for h in hits)  # the overall best row is still ranked, after
+
+
+def test_a_filtered_question_reaches_its_chunks_when_faiss_top_ignores_them(e5_index, e5_embedder):
+    """FAISS returns one chunk (about Đồng Sen, Tháp Mười); the Mỹ Lộc chunks the place allows are
+    still scored by their best sentence."""
+    retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="dense", dense_candidates=1))
+    plan = plan_query("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?", retriever.gazetteer)
+    hits = retriever.retrieve(plan)
+    assert hits[0].matches_constraints and hits[0].chunk.place.district == "Mỹ Lộc"
