@@ -44,7 +44,7 @@ class RetrievalSettings:
     # The best rows that keep the question's place/year are kept as well, however far down they rank.
     lexical_candidates: int = 100
     # FAISS's top chunks ignore the place/year filters; when no more than this many chunks keep them,
-    # all of those get their best sentence scored with e5 (local unit vectors: about 2.5 ms per 1,000
+    # all of those get their best sentence scored with e5 (local unit vectors: about 2 ms per 1,000
     # chunks, mostly copying their vectors), so a filtered question reaches its articles even when the
     # rest of the corpus outranks them.
     filtered_scan_limit: int = 5000

@@ -5,7 +5,10 @@ chunked as `rag index build` does. Vectors are random unit vectors: this measure
 (no model runs, so the figures exclude query embedding, which is the same either way). Per question:
 - previous: FAISS exact search over chunks + BM25 over chunks, every BM25 match fused;
 - chunks, BM25 cut: the same with each BM25 ranking cut to its best 100 rows before fusion;
-- now: the cut, plus BM25 over units and e5 best-sentence scores of the candidates.
+- now: the cut, plus BM25 over units and e5 best-sentence scores of the candidates;
+- now, filtered: the same questions restricted to the most common year, with every chunk that keeps it
+  given its e5 best-sentence score (the scan `filtered_scan_limit` allows up to 5,000 chunks; here it is
+  lifted to show what the scan costs per allowed chunk).
 All run `HybridRetriever.retrieve` (with unit rankings switched off, or the cut set out of reach, for the
 first two) on the same questions (the articles' titles); medians over rounds, one FAISS thread as when
 serving.
@@ -20,6 +23,8 @@ import gzip
 import json
 import statistics
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +88,7 @@ def main() -> None:
     def chunk_only(settings: RetrievalSettings) -> HybridRetriever:
         retriever = HybridRetriever(index, embedder=None, settings=settings)
         retriever.index = type(index)(**{**index.__dict__, "unit_lexical": _NoUnits()})
-        retriever._best_sentence = lambda vector, rows: {}
+        retriever._best_sentence = lambda vector, rows: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         return retriever
 
     paths = {
@@ -92,16 +97,22 @@ def main() -> None:
         "now (+ best sentences, BM25 cut to 100)": HybridRetriever(index, embedder=None),
     }
     with_units = paths["now (+ best sentences, BM25 cut to 100)"]
+    scanning = HybridRetriever(index, embedder=None, settings=RetrievalSettings(filtered_scan_limit=10**9))
     rng = np.random.default_rng(1)
     picked = rng.choice(len(articles), size=min(args.questions, len(articles)), replace=False)
     plans = [plan_query(articles[i].title, with_units.gazetteer, None, None) for i in picked]
     vectors = [v / np.linalg.norm(v) for v in rng.standard_normal((len(plans), 384)).astype(np.float32)]
+    year = Counter(y for years in scanning._article_years.values() for y in years).most_common(1)[0][0]
+    filtered = [replace(plan, years=(year,)) for plan in plans]
+    allowed = int(scanning._allowed_chunks(filtered[0]).sum())
+    filtered_name = f"now, filtered to {year} ({allowed} chunks scanned)"
+    paths[filtered_name] = scanning
 
     medians: dict[str, list] = {name: [] for name in paths}
     for _ in range(args.rounds):
         for name, retriever in paths.items():
             times = []
-            for plan, vector in zip(plans, vectors):
+            for plan, vector in zip(filtered if name == filtered_name else plans, vectors):
                 t = time.perf_counter()
                 retriever.retrieve(plan, vector)
                 times.append((time.perf_counter() - t) * 1000)
