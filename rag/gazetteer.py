@@ -86,39 +86,48 @@ def _inside_longer_name(haystack: str, start: int, end: int) -> bool:
     return any(_part_of_name(w) for w in before + after)
 
 
-def mention_position(text: str, name: str, *, capitalised: bool = False, after_admin_word: bool = False) -> int | None:
-    """Where place `name` is mentioned in `text` (a character offset in its word-joined form), or None.
+class PlaceText:
+    """A text prepared once for finding place names in it (normalised, word-joined), then asked about
+    many names: every province, or every place of the corpus gazetteer.
 
     Words typed with diacritics must match them: folded, "cấm" would read as "Cam" and "tự diễn biến" as
-    "Điện Biên". Words typed without them match any accents. With `capitalised`, an accented mention must
-    be written with capitals and must not be part of a longer name, i.e. touch another capitalised
-    Vietnamese word: "hòa bình" is peace and "Thái Bình Dương" the Pacific, not the provinces (an
-    acronym before the name is fine, "UBND Bình Dương", and after an administrative word, "Tỉnh hòa bình",
-    anything goes). With `after_admin_word`, only "quận Cam", "tỉnh X"...
+    "Điện Biên". Words typed without them match any accents ("Huyện thap muoi kết nạp..." names Tháp
+    Mười). With `capitalised`, an accented mention must be written with capitals and must not be part of
+    a longer name, i.e. touch another capitalised Vietnamese word: "hòa bình" is peace and "Thái Bình
+    Dương" the Pacific, not the provinces (an acronym before the name is fine, "UBND Bình Dương", and
+    after an administrative word, "Tỉnh hòa bình", anything goes).
     """
-    accented = fold(text) != text.lower()
-    haystack = _words(normalize(text))
-    # Word by word: a word typed with diacritics must match them, one typed without matches any
-    # ("Huyện thap muoi kết nạp..." still names Tháp Mười).
-    needle = " ".join(f"(?:{re.escape(w)}|{re.escape(fold(w))})" for w in _words(normalize(name)).split())
-    prefix = rf"\b{_ADMIN_BEFORE}\s+" if after_admin_word else r"\b"
-    for match in re.finditer(rf"(?i){prefix}({needle})\b", haystack):
-        after_admin = re.search(rf"\b{_ADMIN_BEFORE}\s+$", haystack[:match.start(1)]) is not None
-        if capitalised and accented and not after_admin and (
-            not all(word[0].isupper() for word in match.group(1).split())  # "THÁP MƯỜI" counts
-            or _inside_longer_name(haystack, match.start(1), match.end(1))
-        ):
-            continue
-        return match.start(1)
-    return None
+
+    def __init__(self, text: str, *, capitalised: bool = False) -> None:
+        self.haystack = _words(normalize(text))
+        self.check_capitals = capitalised and fold(text) != text.lower()
+
+    def position(self, name: str, *, after_admin_word: bool = False) -> int | None:
+        """Where `name` is first mentioned (an offset in the word-joined text), or None. With
+        `after_admin_word`, only mentions like "quận Cam", "tỉnh X" count."""
+        needle = " ".join(f"(?:{re.escape(w)}|{re.escape(fold(w))})" for w in _words(normalize(name)).split())
+        prefix = rf"\b{_ADMIN_BEFORE}\s+" if after_admin_word else r"\b"
+        for match in re.finditer(rf"(?i){prefix}({needle})\b", self.haystack):
+            if self.check_capitals and not self._written_as_a_name(match.start(1), match.end(1)):
+                continue
+            return match.start(1)
+        return None
+
+    def _written_as_a_name(self, start: int, end: int) -> bool:
+        if re.search(rf"\b{_ADMIN_BEFORE}\s+$", self.haystack[:start]):
+            return True
+        capitals = all(word[0].isupper() for word in self.haystack[start:end].split())  # "THÁP MƯỜI" counts
+        return capitals and not _inside_longer_name(self.haystack, start, end)
 
 
 def provinces_in(text: str, *, capitalised: bool = False) -> list[str]:
-    """Province display names mentioned in text, in order of first mention (see `mention_position`)."""
+    """Province display names mentioned in text, in order of first mention (see `PlaceText`)."""
     found: list[tuple[int, str]] = []
+    names = PlaceText(text, capitalised=capitalised)
+    aliases = PlaceText(text)  # English spellings ("hanoi") carry no capitals to check
     candidates = [(display, display) for key, display in _PROVINCE_BY_FOLD.items() if key not in _AMBIGUOUS_PROVINCES]
     for name, display in candidates + list(ENGLISH_ALIASES.items()):
-        position = mention_position(text, name, capitalised=capitalised and name == display)
+        position = (names if name == display else aliases).position(name)
         if position is not None:
             found.append((position, display))
     return [d for _, d in sorted(found)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .crosslingual import vietnamese_expansion
 from .diacritics import AccentRestorer
 from .errors import InputError
-from .gazetteer import admin_names_in, mention_position, province_key, provinces_in
+from .gazetteer import PlaceText, admin_names_in, province_key, provinces_in
 from .schema import Article, QueryPlan
 from .vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, detect_language, fold, normalize
 
@@ -58,16 +58,13 @@ class Gazetteer:
                 gazetteer.display[key] = article.place.province
         return gazetteer
 
-    def find(self, text: str, *, capitalised: bool = False) -> list[str]:
-        """Folded keys of covered places named in text (accents and capitals as `mention_position` says).
+    def find(self, question: str) -> list[str]:
+        """Folded keys of covered places named in a question (accents and capitals as `PlaceText` says).
         A one-syllable name ("Cam", Orange County's "quận Cam") counts only after an administrative
         word: alone it is too often an ordinary word ("cam kết")."""
+        text = PlaceText(question, capitalised=writes_capitals(question))
         keys = list(self.districts) + list(self.provinces)
-        return [
-            k for k in keys
-            if mention_position(text, self.display.get(k, k), capitalised=capitalised,
-                                after_admin_word=" " not in k) is not None
-        ]
+        return [k for k in keys if text.position(self.display.get(k, k), after_admin_word=" " not in k) is not None]
 
     def covers(self, name: str) -> bool:
         key = fold(name)
@@ -115,13 +112,16 @@ def _unaccented_admin_names(text: str) -> list[str]:
     return names
 
 
+def writes_capitals(question: str) -> bool:
+    """Someone who writes capitals anywhere writes them in place names too ("về hòa bình" is peace)."""
+    return question != question.lower()
+
+
 def named_places(question: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(covered place keys, names of places the corpus does not cover) mentioned in the question."""
-    # Someone who writes capitals anywhere writes them in place names too ("về hòa bình" is peace).
-    capitalised = question != question.lower()
-    known = gazetteer.find(question, capitalised=capitalised)
+    known = gazetteer.find(question)
     unknown: list[str] = []
-    candidates = admin_names_in(question) + provinces_in(question, capitalised=capitalised)
+    candidates = admin_names_in(question) + provinces_in(question, capitalised=writes_capitals(question))
     if fold(question) == question.lower():  # typed without diacritics
         candidates += _unaccented_admin_names(question)
     for name in candidates:
@@ -139,7 +139,7 @@ _FRAME_WORDS = frozenset("con the thi sao vay va what about how and so nam year"
 
 
 def _content_words(question: str, gazetteer: Gazetteer) -> int:
-    place_syllables = {s for k in gazetteer.find(question, capitalised=question != question.lower()) for s in k.split()}
+    place_syllables = {s for k in gazetteer.find(question) for s in k.split()}
     words = re.findall(r"[^\W\d_]+", fold(question))
     return sum(
         1 for w in words
