@@ -65,8 +65,6 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(words | ENGLISH_STOPWORDS | _EXTRA_ENGLISH)
 
 
-
-
 def sentence_language(text: str) -> str:
     """'en' or 'vi' from the lower-case words only: an English sentence full of Vietnamese names
     ('... Trần Văn Hưng, Trần Quốc Lập and Phạm Văn Long') is still English."""

@@ -39,10 +39,11 @@ class RetrievalSettings:
     # not tuned: on the half of XQuAD we looked at (even-numbered Wikipedia articles) 0.5 and 1.0 were
     # within one question of each other (eval/README.md).
     sentence_weight: float = 1.0
-    # Each BM25 ranking is cut to its best rows before fusion: rank 100 adds 1/160 at most, and fusing
-    # every chunk that shares a common word cost more than the searches (benchmarks/retrieval_cost.py).
-    # The best rows that keep the question's place/year are kept as well, however far down they rank.
-    lexical_candidates: int = 100
+    # The BM25 and best-sentence rankings are cut to their best rows before fusion (FAISS returns only
+    # `dense_candidates`): rank 100 adds 1/160 at most, and fusing every chunk that shares a common
+    # word cost more than the searches (benchmarks/retrieval_cost.py). The best rows that keep the
+    # question's place/year are kept as well, however far down they rank.
+    ranking_cut: int = 100
     # FAISS's top chunks ignore the place/year filters; when no more than this many chunks keep them,
     # all of those get their best sentence scored with e5 (local unit vectors: about 2 ms per 1,000
     # chunks, mostly copying their vectors), so a filtered question reaches its articles even when the
@@ -132,15 +133,14 @@ class HybridRetriever:
         chunks = self._cut(*_positive(self.index.lexical.scores(tokens)), allowed)
         unit_scores = self.index.unit_lexical.scores(tokens)
         best_unit = np.zeros(len(self.index.chunks), dtype=np.float32)
-        if len(unit_scores):
-            np.maximum.at(best_unit, self._unit_rows, unit_scores)  # each chunk's best sentence
+        np.maximum.at(best_unit, self._unit_rows, unit_scores)  # each chunk's best sentence
         return chunks, self._cut(*_positive(best_unit), allowed), coverage
 
     def _cut(self, rows: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         """A ranking's best rows, plus the best of those that keep the constraints: in a large corpus
         a filtered question ("Tháp Mười, 2021") may have no allowed chunk among the overall best.
         Fusing every row would cost more than the searches (benchmarks/retrieval_cost.py)."""
-        n = self.settings.lexical_candidates
+        n = self.settings.ranking_cut
         best = _top_rows(rows, scores, n)
         if allowed is not None:
             keep = allowed[rows]
@@ -208,16 +208,15 @@ class HybridRetriever:
                 if self._article_place_keys[self.index.chunks[row].article_id] & set(plan.places):
                     fused[row] += 0.5 / RRF_K
 
-        ranked = sorted(
-            fused,
-            key=lambda r: (self.satisfies(plan, self.index.chunks[r].article_id), fused[r]),
-            reverse=True,
-        )
+        def keeps_constraints(row: int) -> bool:
+            return allowed is None or bool(allowed[row])
+
+        ranked = sorted(fused, key=lambda r: (keeps_constraints(r), fused[r]), reverse=True)
         hits = []
         for row in ranked[: max(top_k, 10)]:
             chunk = self.index.chunks[row]
             hits.append(Hit(
                 chunk=chunk, score=fused[row], dense_score=dense.get(row), lexical_score=lexical.get(row),
-                matches_constraints=self.satisfies(plan, chunk.article_id), row=row,
+                matches_constraints=keeps_constraints(row), row=row,
             ))
         return hits

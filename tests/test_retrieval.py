@@ -240,7 +240,7 @@ def test_rankings_are_cut_to_their_best_rows_before_fusion():
 def test_the_cut_keeps_the_best_rows_that_meet_the_constraints(e5_index, e5_embedder):
     """With one BM25 row per ranking, a question whose words point at Tháp Mười but whose place is
     Mỹ Lộc must still get the Mỹ Lộc chunks it is allowed to use."""
-    retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="bm25", lexical_candidates=1))
+    retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="bm25", ranking_cut=1))
     plan = plan_query("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?", retriever.gazetteer)
     assert plan.places == ("my loc",)
     hits = retriever.retrieve(plan)

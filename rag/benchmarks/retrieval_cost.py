@@ -62,8 +62,11 @@ def build(articles):
 class _NoUnits:
     """Stands in for the unit BM25 index when the best-sentence rankings are switched off."""
 
+    def __init__(self, n_units: int) -> None:
+        self.n_units = n_units
+
     def scores(self, tokens):
-        return np.zeros(0, dtype=np.float32)
+        return np.zeros(self.n_units, dtype=np.float32)
 
 
 def main() -> None:
@@ -87,12 +90,12 @@ def main() -> None:
           f"(built in {time.perf_counter() - started:.0f} s, random vectors)")
     def chunk_only(settings: RetrievalSettings) -> HybridRetriever:
         retriever = HybridRetriever(index, embedder=None, settings=settings)
-        retriever.index = type(index)(**{**index.__dict__, "unit_lexical": _NoUnits()})
+        retriever.index = type(index)(**{**index.__dict__, "unit_lexical": _NoUnits(len(index.units))})
         retriever._best_sentence = lambda vector, rows: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         return retriever
 
     paths = {
-        "previous (chunks, every BM25 match fused)": chunk_only(RetrievalSettings(lexical_candidates=10**9)),
+        "previous (chunks, every BM25 match fused)": chunk_only(RetrievalSettings(ranking_cut=10**9)),
         "chunks, BM25 cut to 100": chunk_only(RetrievalSettings()),
         "now (+ best sentences, BM25 cut to 100)": HybridRetriever(index, embedder=None),
     }
