@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import ConfigError
+from rag.errors import ConfigError
 
 ENV_PREFIX = "RAG_"
 

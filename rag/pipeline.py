@@ -8,15 +8,15 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .config import Config
-from .embedding import Embedder, make_embedder
-from .errors import BackendError, ConfigError
-from .extractive import ExtractiveGenerator
-from .generation import Draft, Generator
-from .index import Index, load_index, read_manifest
-from .query import plan_query
-from .retrieval import HybridRetriever, RetrievalSettings
-from .schema import Answer, Citation, Hit, QueryPlan
+from rag.config import Config
+from rag.embed.registry import Embedder, make_embedder
+from rag.errors import BackendError, ConfigError
+from rag.answer.extractive import ExtractiveGenerator
+from rag.answer.generator import Draft, Generator
+from rag.index.store import Index, load_index, read_manifest
+from rag.retrieve.planning import plan_query
+from rag.retrieve.hybrid import HybridRetriever, RetrievalSettings
+from rag.schema import Answer, Citation, Hit, QueryPlan
 
 
 def make_generator(spec: str, config: Config, index: Index) -> Generator:
@@ -25,7 +25,7 @@ def make_generator(spec: str, config: Config, index: Index) -> Generator:
         return ExtractiveGenerator(index)
     name = spec.partition(":")[0]
     try:
-        from .llm import LLM_BACKENDS, make_llm_generator
+        from rag.answer.llm import LLM_BACKENDS, make_llm_generator
     except ImportError:  # the LLM module is optional at this stage of the code base
         LLM_BACKENDS, make_llm_generator = {}, None
     if name in LLM_BACKENDS and make_llm_generator is not None:
@@ -140,7 +140,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     if config.vector_store.startswith("milvus:"):
         from dataclasses import replace as replaced
 
-        from .milvus_store import attach_milvus
+        from rag.index.milvus import attach_milvus
 
         # Vectors (with place/year metadata) served by Milvus; BM25, chunks and answer units stay local.
         index = replaced(index, vectors=attach_milvus(index, config.vector_store.partition(":")[2]))
@@ -152,7 +152,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     generator = make_generator(config.llm, config, index)
     checker = None
     try:
-        from .citations import make_pipeline_checker
+        from rag.cite.checker import make_pipeline_checker
 
         checker = make_pipeline_checker(embedder, chunks=index.chunk_by_id)
     except ImportError:

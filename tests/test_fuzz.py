@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from rag import encodings
-from rag.articles import build_article, clean_scraped_text, load_file
+import rag.ingest.encodings as encodings
+from rag.ingest.articles import build_article, clean_scraped_text, load_file
 from rag.errors import InputError, RagError
 
 N = int(os.environ.get("FUZZ_EXAMPLES", "60"))
@@ -141,7 +141,7 @@ def test_legacy_converters_round_trip(text):
 @FUZZ
 @given(news_text, st.integers(min_value=60, max_value=400), st.integers(min_value=0, max_value=100))
 def test_chunker_keeps_every_sentence_within_budget(text, max_tokens, overlap):
-    from rag.chunking import ChunkSettings, chunk_article
+    from rag.ingest.chunking import ChunkSettings, chunk_article
     from rag.schema import Article
 
     # No 'word' longer than 15 characters: one longer than a whole chunk is the known RecursionError of
@@ -156,7 +156,7 @@ def test_chunker_keeps_every_sentence_within_budget(text, max_tokens, overlap):
 
 
 def test_long_sentences_keep_their_commas_and_decimal_numbers():
-    from rag.chunking import chunk_article
+    from rag.ingest.chunking import chunk_article
     from rag.schema import Article
 
     sentence = ("Giá trị sản xuất nông nghiệp của huyện tăng 4,8% so với năm 2020, "
@@ -171,8 +171,8 @@ def test_long_sentences_keep_their_commas_and_decimal_numbers():
 
 @pytest.fixture(scope="module")
 def gazetteer():
-    from rag.articles import load_articles
-    from rag.query import Gazetteer
+    from rag.ingest.articles import load_articles
+    from rag.retrieve.planning import Gazetteer
 
     from ui_fakes import UI_ARTICLES
 
@@ -182,7 +182,7 @@ def gazetteer():
 @FUZZ
 @given(news_text, st.lists(news_text, max_size=3))
 def test_plan_query_only_raises_input_errors(gazetteer, question, history):
-    from rag.query import plan_query
+    from rag.retrieve.planning import plan_query
 
     plan = only_library_errors(plan_query, question, gazetteer, history)
     if plan is not None:
@@ -202,7 +202,7 @@ answer_text = st.one_of(
 @FUZZ
 @given(answer_text, st.integers(min_value=0, max_value=12))
 def test_marker_parser_and_renumbering(text, n_sources):
-    from rag.citations import markers_in, renumber
+    from rag.cite.checker import markers_in, renumber
 
     result = renumber(text, n_sources)
     kept = markers_in(result.text)
@@ -215,7 +215,7 @@ def test_marker_parser_and_renumbering(text, n_sources):
 @FUZZ
 @given(answer_text, st.integers(min_value=1, max_value=9), st.lists(st.integers(min_value=1, max_value=7), max_size=12))
 def test_streamed_renumbering_equals_the_whole(text, n_sources, cuts):
-    from rag.citations import MarkerRewriter, renumber
+    from rag.cite.checker import MarkerRewriter, renumber
 
     rewriter = MarkerRewriter(n_sources)
     pieces, position = [], 0
@@ -233,9 +233,9 @@ def test_streamed_renumbering_equals_the_whole(text, n_sources, cuts):
 @FUZZ
 @given(answer_text, st.lists(news_text, min_size=0, max_size=3))
 def test_citation_checker_never_fails(text, passages):
-    from rag.citation_slots import prepare_passage
-    from rag.citation_support import SupportChecker
-    from rag.citations import check_answer, split_answer
+    from rag.cite.slots import prepare_passage
+    from rag.cite.support import SupportChecker
+    from rag.cite.checker import check_answer, split_answer
 
     split_answer(text)
     sources = {i + 1: prepare_passage(p) for i, p in enumerate(passages)}
@@ -254,7 +254,7 @@ def test_citation_checker_never_fails(text, passages):
 @example("..\\..\\x.txt")
 @example("/")
 def test_safe_file_name_never_keeps_a_path(name):
-    from rag.incremental import MAX_NAME_CHARS, safe_file_name
+    from rag.index.update import MAX_NAME_CHARS, safe_file_name
 
     try:
         safe = safe_file_name(name)

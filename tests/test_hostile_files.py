@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import encodings
-from rag.articles import MAX_FILE_BYTES, load_articles, load_file
+import rag.ingest.encodings as encodings
+from rag.ingest.articles import MAX_FILE_BYTES, load_articles, load_file
 from rag.errors import InputError, NoArticlesError
 
 from ui_fakes import UI_UPLOAD, HashEmbedder, build_fake_index
@@ -90,7 +90,7 @@ def test_50_mb_of_text_is_rejected_by_the_size_limit_without_reading_it(tmp_path
 
 
 def test_50_mb_upload_is_rejected_by_name_and_the_index_is_untouched(tmp_path):
-    from rag.incremental import add_articles
+    from rag.index.update import add_articles
 
     index = build_fake_index(tmp_path / "idx")
     huge = tmp_path / "huge.txt"
@@ -106,8 +106,8 @@ _ONE_LINE = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
     resource.setrlimit(resource.RLIMIT_CPU, (8, 8))  # killed by SIGXCPU past 8 CPU seconds
-    from rag.articles import load_file
-    from rag.chunking import chunk_article
+    from rag.ingest.articles import load_file
+    from rag.ingest.chunking import chunk_article
     from rag.errors import InputError
     try:
         chunks = [c for a in load_file(Path(sys.argv[1])) for c in chunk_article(a)]
@@ -131,7 +131,7 @@ def test_one_line_of_5_mb_is_handled_in_bounded_time(tmp_path):
 
 @pytest.mark.parametrize("word", ["a" * 5000, "1" * 4000, "ư" * 2000])
 def test_one_word_longer_than_a_chunk(tmp_path, word):
-    from rag.chunking import ChunkSettings, chunk_article
+    from rag.ingest.chunking import ChunkSettings, chunk_article
 
     [article] = load_file(_file(tmp_path, "blob.txt", f"Tiêu đề bài viết\n\nMã tài liệu: {word}\n"))
     chunks = chunk_article(article)
@@ -284,7 +284,7 @@ def test_the_same_id_twice_keeps_the_first_and_names_both(tmp_path):
     ("a" * 500 + ".txt", "a" * 116 + ".txt"),
 ])
 def test_upload_names_lose_their_paths_and_markup(raw, expected):
-    from rag.incremental import safe_file_name
+    from rag.index.update import safe_file_name
 
     name = safe_file_name(raw)
     assert name == expected
@@ -292,12 +292,12 @@ def test_upload_names_lose_their_paths_and_markup(raw, expected):
 
 
 def test_an_upload_named_with_a_path_stays_in_the_index(tmp_path):
-    from rag.incremental import add_articles
+    from rag.index.update import add_articles
 
     index = build_fake_index(tmp_path / "work" / "index" / "idx")
     report = add_articles(index, [UI_UPLOAD / "hn_2022_lua_dong_xuan.txt"], HashEmbedder(), names=["../../x.txt"])
     assert report.added == ["x"] and report.added_files == ["x.txt"]
-    from rag.index import load_index
+    from rag.index.store import load_index
 
     assert load_index(index).articles["x"].source == "upload:x.txt"
     assert not list(tmp_path.rglob("x.txt")) and not (tmp_path.parent / "x.txt").exists()

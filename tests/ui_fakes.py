@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.generation import Draft
+from rag.answer.generator import Draft
 from rag.schema import Citation, Hit, QueryPlan
-from rag.vietnamese import folded_syllables
+from rag.text.vietnamese import folded_syllables
 
 UI_ARTICLES = Path(__file__).parent / "data" / "ui_articles"
 UI_UPLOAD = Path(__file__).parent / "data" / "ui_upload"
@@ -78,8 +78,8 @@ class ScriptedGenerator:
 
 def build_fake_index(target: Path, source: Path = UI_ARTICLES, embedder: HashEmbedder | None = None) -> Path:
     """Build and save an index of `source` with the hashing embedder; returns its path."""
-    from rag.articles import load_articles
-    from rag.index import build_index, save_index
+    from rag.ingest.articles import load_articles
+    from rag.index.store import build_index, save_index
 
     embedder = embedder or HashEmbedder()
     index = build_index(load_articles(source).articles, embedder, target)

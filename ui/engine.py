@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable
 
-from rag.index import Index
+from rag.index.store import Index
 from rag.pipeline import RagPipeline, _make_generator
-from rag.retrieval import HybridRetriever
+from rag.retrieve.hybrid import HybridRetriever
 from rag.schema import QueryPlan
-from rag.vietnamese import fold
+from rag.text.vietnamese import fold
 
 from .feedback import FeedbackLog
 

@@ -150,7 +150,7 @@ def upload(engine: Engine, files: list[Any] | None, lang: str,
         return render.message_html(message, "bad"), engine.facets
     paths = [Path(getattr(f, "name", None) or getattr(f, "path", None) or str(f)) for f in files]
     if add is None:
-        from rag.incremental import add_articles as add
+        from rag.index.update import add_articles as add
     try:
         report = add(engine.pipeline.config.index, paths, engine.pipeline.embedder, names=[p.name for p in paths])
         if report.index is not None:

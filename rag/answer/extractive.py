@@ -1,0 +1,318 @@
+"""The default generator: no model; quotes the sentences or clauses of the top hits that answer the question.
+
+Each candidate piece ("unit", embedded at index time) is scored by e5 similarity to the question, the
+share of the question's content words it contains, and whether it holds what the question asks for
+(a number for "bao nhiêu / how many", a name for "ai / who", a date for "khi nào / when"). It declines
+when no piece clears the calibrated threshold or when no article meets the question's place/year.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from rag.ingest.articles import years_mentioned
+from rag.ingest.chunking import answer_units
+from rag.text.vietnamese import split_clauses
+from rag.answer.generator import Draft, constraint_reason, decline_text
+from rag.index.store import Index
+from rag.schema import Citation, Hit, QueryPlan
+from rag.text.crosslingual import folded_alternatives
+from rag.text.vietnamese import QUESTION_WORDS_FOLDED, fold, folded_syllables, lexical_tokens
+
+# A count stands alone: "36 đảng viên", "52.342/54.731", "6/18 xã", "95,6%"; not "Covid-19" or a date.
+_COUNT = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?(?![\w/-])")
+_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b", re.I)
+_SURNAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Lâm Trương Đoàn Mai "
+    "Cao Lương Tô Tạ Châu Hà Thái Văn Lưu Kiều Quách Tăng Trịnh"
+).split()
+_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})\s+(\w+)\s+(\w+)")
+
+
+# Named in nearly every Party article as an ideology ("tư tưởng Hồ Chí Minh"), not as a person present.
+_NOT_PEOPLE = ("Hồ Chí Minh",)
+
+
+def _has_person(text: str) -> bool:
+    """A full name: a common surname and two capitalised words ('Trần Văn Hưng'); two words alone
+    would take places for people ('Cao Lãnh', 'Hà Nội')."""
+    for name in _NOT_PEOPLE:
+        text = text.replace(name, " ")
+    return any(m.group(1)[0].isupper() and m.group(2)[0].isupper() for m in _PERSON.finditer(text))
+
+
+@dataclass(frozen=True)
+class ExtractiveSettings:
+    """Weights and the decline threshold. `min_score` was calibrated on eval/seeds.jsonl (our own set;
+    see eval/README.md): it sits between the best-unit scores of answerable and unanswerable questions."""
+
+    lexical_weight: float = 0.15
+    type_bonus: float = 0.05
+    min_score: float = 0.92
+    max_units: int = 2
+    second_unit_margin: float = 0.02
+    candidate_chunks: int = 8
+    max_article_chunks: int = 40
+
+
+# Words that set the frame of a question (its place and time), not what it asks about.
+_FRAME_SYLLABLES = frozenset("nam thang ngay huyen tinh xa quan uy thi tran dau cuoi bai viet noi tin bao".split())
+
+
+def _term_groups(plan: QueryPlan) -> list[tuple[str, ...]]:
+    """What a piece must contain to answer the question, as groups of folded alternatives.
+
+    Vietnamese: each content syllable and each segmented compound ("ky luat"); English: glossary terms
+    in Vietnamese plus names and numbers. Place names are left out: the retriever already holds them.
+    """
+    place_syllables = {s for key in plan.places for s in key.split()} | _FRAME_SYLLABLES
+    if plan.language == "en":
+        groups = folded_alternatives(plan.question)
+        return [g for g in groups if not set(" ".join(g).split()) <= place_syllables and not g[0].isdigit()]
+    text = plan.text.split(" (", 1)[0]  # the user's own words (restored), not what history added
+    groups: list[tuple[str, ...]] = []
+    for token in lexical_tokens(text):
+        if "_" in token:
+            parts = token.split("_")
+            if set(parts) <= place_syllables or all(p in QUESTION_WORDS_FOLDED for p in parts):
+                continue
+            groups.append((" ".join(parts),))
+        elif token not in QUESTION_WORDS_FOLDED and token not in place_syllables and not token.isdigit():
+            groups.append((token,))
+    return list(dict.fromkeys(groups))
+
+
+def _place_keys(hit: Hit) -> set[str]:
+    return {fold(p) for p in (hit.chunk.place.district, hit.chunk.place.province) if p}
+
+
+class _TermStats:
+    """Document frequencies of folded syllables and syllable pairs over the answer units, for IDF."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.n = len(texts)
+        self.df: Counter[str] = Counter()
+        for text in texts:
+            words = folded_syllables(text)
+            self.df.update(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
+
+    def idf(self, phrase: str) -> float:
+        words = phrase.split()
+        keys = [f"{a} {b}" for a, b in zip(words, words[1:])] or words
+        df = min(self.df.get(k, 0) for k in keys)
+        return math.log((self.n + 1) / (df + 0.5))
+
+
+def _contains(folded_text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+
+
+def _has_count(text: str) -> bool:
+    return any(not re.fullmatch(r"(19|20)\d{2}", n) for n in _COUNT.findall(_FULL_DATE.sub(" ", text)))
+
+
+def _type_fit(kind: str, text: str) -> bool | None:
+    """Whether a piece holds the kind of thing asked for (None when the question asks for nothing typed)."""
+    if kind == "number":
+        return _has_count(text)
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "person":
+        return _has_person(text)
+    return None
+
+
+def _figure_for(plan: QueryPlan, quote: str) -> str | None:
+    """For an English "how many" question, the one count that follows one of the question's terms
+    closely in the Vietnamese quote ("kỷ luật 36 đảng viên" for "discipline"); None when it is not
+    unambiguous, so the reader is never handed the wrong figure of several."""
+    words = quote.split()
+    folded_words = [fold(w) for w in words]
+    found: set[str] = set()
+    for group in _term_groups(plan):
+        for alternative in group:
+            size = len(alternative.split())
+            for i in range(len(words) - size + 1):
+                if " ".join(w.strip(",.;:()") for w in folded_words[i : i + size]) != alternative:
+                    continue
+                window = " ".join(words[i + size : i + size + 4])
+                counts = [n for n in _COUNT.findall(_FULL_DATE.sub(" ", window)) if not re.fullmatch(r"(19|20)\d{2}", n)]
+                if counts:
+                    found.add(counts[0])
+    return found.pop() if len(found) == 1 else None
+
+
+def format_date(iso: str | None, language: str) -> str | None:
+    if not iso:
+        return None
+    year, month, day = iso.split("-")
+    return f"{int(day)}/{int(month)}/{year}" if language == "vi" else iso
+
+
+class ExtractiveGenerator:
+    name = "extractive"
+
+    def __init__(self, index: Index, settings: ExtractiveSettings = ExtractiveSettings()) -> None:
+        self.index = index
+        self.settings = settings
+        by_text = {(index.chunks[row].article_id, text): i for i, (row, text) in enumerate(index.units)}
+        self._stats = _TermStats([text for _, text in index.units])
+        self._units_of_row = [
+            [by_text[(chunk.article_id, u)] for u in answer_units(chunk) if (chunk.article_id, u) in by_text]
+            for chunk in index.chunks
+        ]
+        self._rows_of_article: dict[str, list[int]] = {}
+        for row, chunk in enumerate(index.chunks):
+            self._rows_of_article.setdefault(chunk.article_id, []).append(row)
+        # Clauses of one "A; B; C" sentence, in order: a list of people spans several clauses.
+        self._next_clause: dict[int, int] = {}
+        for chunk in index.chunks:
+            for sentence in chunk.sentences:
+                clauses = [by_text.get((chunk.article_id, c)) for c in split_clauses(sentence)]
+                for here, after in zip(clauses, clauses[1:]):
+                    if here is not None and after is not None:
+                        self._next_clause[here] = after
+
+    def _score_units(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, int, Hit]]:
+        s = self.settings
+        groups = _term_groups(plan)
+        weights = [max(self._stats.idf(alt) for alt in group) for group in groups]
+        scored: list[tuple[float, int, Hit]] = []
+        seen: set[int] = set()
+        for hit in self._candidates(plan, hits):
+            for unit in self._units_of_row[hit.row]:
+                if unit in seen:
+                    continue
+                seen.add(unit)
+                text = self.index.units[unit][1]
+                score = float(self.index.unit_vectors[unit] @ vector)
+                score += s.lexical_weight * self._coverage(groups, weights, text)
+                fit = _type_fit(plan.answer_type, text)
+                if fit is False:
+                    continue  # a "how many" answer without a number is not an answer
+                if fit is True:
+                    score += s.type_bonus
+                if plan.years and not self._year_compatible(plan, text, hit):
+                    continue
+                scored.append((score, unit, hit))
+        scored.sort(key=lambda t: t[0], reverse=True)
+        return scored
+
+    def _candidates(self, plan: QueryPlan, hits: list[Hit]) -> list[Hit]:
+        """Every chunk of the best articles (one best article per place when several are named), then
+        the next best chunks. Chunk ranking inside one article is the weak spot of cross-lingual
+        retrieval, and pieces are cheap to score, so the whole article is read."""
+        n = self.settings.candidate_chunks
+        keys = plan.places if len(plan.places) > 1 else ("",)
+        lead_articles: list[str] = []
+        for key in keys:
+            best = next((h for h in hits if not key or key in _place_keys(h)), None)
+            if best and best.chunk.article_id not in lead_articles:
+                lead_articles.append(best.chunk.article_id)
+        rows = [r for a in lead_articles for r in self._rows_of_article.get(a, [])][: self.settings.max_article_chunks]
+        by_row = {h.row: h for h in hits}
+        chosen = [by_row.get(r) or Hit(chunk=self.index.chunks[r], score=0.0, row=r) for r in rows]
+        return list({h.row: h for h in chosen + hits[:n]}.values())
+
+    @staticmethod
+    def _coverage(groups: list[tuple[str, ...]], weights: list[float], text: str) -> float:
+        """IDF-weighted share of the question's terms the piece contains. A question with no terms of its
+        own ("What did Tháp Mười report in 2021?") is fully covered by any piece that meets its place and year."""
+        total = sum(weights)
+        if total <= 0:
+            return 1.0
+        folded = " ".join(folded_syllables(text))
+        return sum(w for g, w in zip(groups, weights) if any(_contains(folded, a) for a in g)) / total
+
+    @staticmethod
+    def _year_compatible(plan: QueryPlan, text: str, hit: Hit) -> bool:
+        """A piece answers for a year when it names that year, or names none and its article reports on it
+        (or its article has no year at all, as encyclopedic text: then the year cannot rule it out)."""
+        mentioned = set(years_mentioned(text))
+        if mentioned:
+            return bool(mentioned & set(plan.years))
+        return not hit.chunk.years or bool(set(hit.chunk.years) & set(plan.years))
+
+    def _select(self, plan: QueryPlan, scored: list[tuple[float, int, Hit]]) -> list[tuple[float, int, Hit]]:
+        """The best piece; with two places asked, the best piece for each; for open questions, a close
+        runner-up from another article."""
+        if not scored:
+            return []
+        best = scored[0]
+        if len(plan.places) > 1:
+            chosen = []
+            for key in plan.places:
+                match = next((t for t in scored if key in _place_keys(t[2])), None)
+                if match and match not in chosen:
+                    chosen.append(match)
+            return chosen or [best]
+        chosen = [best]
+        if plan.answer_type == "other":
+            for candidate in scored[1:]:
+                if len(chosen) >= self.settings.max_units:
+                    break
+                if best[0] - candidate[0] <= self.settings.second_unit_margin and candidate[2].chunk.article_id != best[2].chunk.article_id:
+                    chosen.append(candidate)
+        return chosen
+
+    def _quote(self, plan: QueryPlan, unit: int) -> str:
+        """The unit's text; for 'who' questions, followed by the next clauses that also name people."""
+        parts = [self.index.units[unit][1]]
+        if plan.answer_type == "person":
+            while unit in self._next_clause and len(parts) < 6:
+                unit = self._next_clause[unit]
+                text = self.index.units[unit][1]
+                if not _has_person(text) or len(text.split()) > 30:
+                    break
+                parts.append(text)
+        return "; ".join(parts)
+
+    def _citation(self, plan: QueryPlan, marker: int, unit: int, hit: Hit) -> Citation:
+        chunk = hit.chunk
+        return Citation(
+            marker=marker, article_id=chunk.article_id, chunk_id=chunk.id, title=chunk.title,
+            date=chunk.date, place=chunk.place.label(), quote=self._quote(plan, unit), supported=None,
+        )
+
+    def _sentence(self, citation: Citation, plan: QueryPlan) -> str:
+        language = plan.language
+        quote = citation.quote.rstrip(" .;:")
+        date = format_date(citation.date, language)
+        source = ", ".join(p for p in (date, citation.place) if p)
+        source = f" ({source})" if source else ""
+        if language == "en":
+            figure = _figure_for(plan, quote) if plan.answer_type == "number" else None
+            lead = f"The figure reported is {figure}. " if figure else ""
+            return f"{lead}According to “{citation.title}”{source}: “{quote}” [{citation.marker}]."
+        return f"Theo bài “{citation.title}”{source}: {quote} [{citation.marker}]."
+
+    def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
+        usable = [h for h in hits if h.matches_constraints]
+        if not usable:
+            names = [p for p in plan.unknown_places] if plan.unknown_places and not plan.places else []
+            place_names = sorted({h.chunk.place.district for h in hits if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
+            return Draft(decline_text(plan, constraint_reason(plan, place_names or names)), (), False)
+        if query_vector is None:
+            raise ValueError("the extractive generator needs the question's vector")
+        scored = self._score_units(plan, usable, query_vector)
+        chosen = self._select(plan, scored)
+        if not chosen or chosen[0][0] < self.settings.min_score:
+            return Draft(decline_text(plan), (), False)
+        citations = [self._citation(plan, i + 1, unit, hit) for i, (_, unit, hit) in enumerate(chosen)]
+        text = " ".join(self._sentence(c, plan) for c in citations)
+        return Draft(text, tuple(citations), True)
+
+    def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]:
+        yield self.generate(plan, hits, query_vector).text
+
+    def best_unit_score(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray) -> float | None:
+        """For calibration: the score the decline threshold is compared with."""
+        scored = self._score_units(plan, [h for h in hits if h.matches_constraints], query_vector)
+        return scored[0][0] if scored else None

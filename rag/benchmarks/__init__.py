@@ -1,1 +1,0 @@
-"""Benchmark and measurement scripts that print figures (run with python -m rag.benchmarks.<name>)."""

@@ -1,0 +1,254 @@
+"""Citation markers in answers ([1], [1, 3], [1-3], [1][2]): parsing, renumbering, and the checker run on
+every answer, with citation recall and precision in the sense of ALCE (Gao et al., 2023).
+
+Recall: the share of an answer's sentences that their citations, taken together, support.
+Precision: the share of (sentence, citation) pairs where the citation helps: it supports the sentence
+alone, or the sentence is supported and stops being so without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping, Sequence
+
+from rag.cite.slots import Passage, groups, items, overlap, prepare_passage
+from rag.cite.text import match_form, sentence_language
+from rag.cite.support import SupportChecker, claim_text
+from rag.schema import Chunk, Citation, Hit
+from rag.text.vietnamese import split_sentences
+
+MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:[-–,;]|and|và)\s*\d{1,3})*)\s*\]")
+_MAX_RANGE = 20  # "[1-300]" is a typo, not three hundred citations
+_DECLINES = tuple(match_form(p) for p in (
+    "không tìm thấy câu trả lời", "không tìm thấy thông tin", "không có thông tin", "không đủ thông tin",
+    "các nguồn không", "nguồn không đề cập", "could not find the answer", "cannot find the answer",
+    "do not contain the answer", "does not contain the answer", "not in the sources", "no information",
+    "cannot answer", "can't answer", "don't know", "do not know", "không thể trả lời", "tôi không biết",
+))
+
+
+def parse_marker(body: str) -> list[int]:
+    """'1, 3' -> [1, 3]; '1-3' -> [1, 2, 3]; order kept, repeats dropped."""
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:[,;]|and|và)\s*", body.strip()):
+        bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x.strip().isdigit()]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] < _MAX_RANGE:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
+    return list(dict.fromkeys(numbers))
+
+
+def markers_in(text: str) -> list[int]:
+    return list(dict.fromkeys(n for m in MARKER.finditer(text) for n in parse_marker(m.group(1))))
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """Text with markers renumbered 1, 2, ... in order of first use; `mapping` is old -> new."""
+
+    text: str
+    mapping: dict[int, int]
+    removed: tuple[int, ...]  # markers naming no source, taken out of the text
+
+
+def _rewrite(body: str, n_sources: int, mapping: dict[int, int], removed: list[int]) -> str:
+    kept = []
+    for n in parse_marker(body):
+        if 1 <= n <= n_sources:
+            mapping.setdefault(n, len(mapping) + 1)
+            kept.append(mapping[n])
+        elif n not in removed:
+            removed.append(n)
+    return "".join(f"[{k}]" for k in dict.fromkeys(kept))
+
+
+def renumber(text: str, n_sources: int) -> Renumbered:
+    """Renumber markers in order of first use, drop those outside 1..n_sources, write groups as [1][2]."""
+    mapping: dict[int, int] = {}
+    removed: list[int] = []
+    out = MARKER.sub(lambda m: _rewrite(m.group(1), n_sources, mapping, removed), text)
+    out = re.sub(r"[ \t]+([.,;:!?])", r"\1", out)  # the space left before punctuation by a removed marker
+    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    return Renumbered(out, mapping, tuple(removed))
+
+
+class MarkerRewriter:
+    """`renumber` for streamed text: pieces go in, text with markers already renumbered comes out, the
+    same numbering `renumber` gives the whole text. A piece ending inside "[1, " is held back until the
+    marker closes."""
+
+    def __init__(self, n_sources: int) -> None:
+        self.n_sources = n_sources
+        self.mapping: dict[int, int] = {}
+        self.removed: list[int] = []
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        text, out = self._pending + piece, []
+        self._pending = ""
+        while text:
+            i = text.find("[")
+            if i < 0:
+                out.append(text)
+                break
+            out.append(text[:i])
+            text = text[i:]
+            m = MARKER.match(text)
+            if m:
+                out.append(_rewrite(m.group(1), self.n_sources, self.mapping, self.removed))
+                text = text[m.end():]
+            elif len(text) < 40 and re.fullmatch(r"\[[\d\s,;–\-andvà]*", text):
+                self._pending = text  # maybe the start of a marker
+                break
+            else:
+                out.append("[")
+                text = text[1:]
+        return "".join(out)
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return rest
+
+
+def split_answer(text: str) -> list[str]:
+    """Sentences of an answer; a marker written after the full stop ('... mới. [1] Huyện ...') stays
+    with the sentence before it."""
+    text = re.sub(r"([.!?…])(\s*)((?:\[[^\]]*\d[^\]]*\]\s*)+)", lambda m: f" {m.group(3).strip()}{m.group(1)} ", text)
+    return [s for s in split_sentences(text) if claim_text(s)]
+
+
+def is_decline(text: str) -> bool:
+    """Whether a sentence says the sources do not hold the answer."""
+    form = match_form(text)
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", form) for p in _DECLINES)
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    text: str
+    markers: tuple[int, ...]
+    supported: bool | None  # None: not a claim (a refusal)
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """The checker's output for one answer; `to_dict` is the `rag check --json` contract."""
+
+    sentences: tuple[SentenceCheck, ...]
+    citations: dict[int, bool]  # marker -> supported (every sentence citing it is helped by it)
+    citation_recall: float | None
+    citation_precision: float | None
+
+    def to_dict(self, answer_id: str | None = None) -> dict:
+        out: dict = {} if answer_id is None else {"id": answer_id}
+        out["sentences"] = [{"text": s.text, "markers": list(s.markers), "supported": s.supported,
+                             **({"reasons": list(s.reasons)} if s.reasons else {})} for s in self.sentences]
+        out["citations"] = [{"marker": m, "supported": ok} for m, ok in sorted(self.citations.items())]
+        out["citation_recall"] = None if self.citation_recall is None else round(self.citation_recall, 4)
+        out["citation_precision"] = None if self.citation_precision is None else round(self.citation_precision, 4)
+        return out
+
+
+def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChecker) -> AnswerCheck:
+    """Check every sentence against the passages it cites (sources are keyed by marker)."""
+    sentences: list[SentenceCheck] = []
+    pairs: dict[int, list[bool]] = {}
+    for sentence in split_answer(text):
+        markers = tuple(markers_in(sentence))
+        if not markers:
+            claim = not is_decline(sentence)
+            sentences.append(SentenceCheck(sentence, (), False if claim else None,
+                                           ("no citation",) if claim else ()))
+            continue
+        cited = [sources[m] for m in markers if m in sources]
+        verdict = checker.check(sentence, cited)
+        reasons = verdict.reasons + tuple(f"no source [{m}]" for m in markers if m not in sources)
+        supported = verdict.supported and all(m in sources for m in markers)
+        sentences.append(SentenceCheck(sentence, markers, supported, reasons))
+        for m in markers:
+            pairs.setdefault(m, []).append(_helps(checker, sentence, m, markers, sources, supported))
+    claims = [s for s in sentences if s.supported is not None]
+    flat = [ok for oks in pairs.values() for ok in oks]
+    return AnswerCheck(
+        sentences=tuple(sentences),
+        citations={m: all(oks) for m, oks in pairs.items()},
+        citation_recall=sum(1 for s in claims if s.supported) / len(claims) if claims else None,
+        citation_precision=sum(flat) / len(flat) if flat else None,
+    )
+
+
+def _helps(checker: SupportChecker, sentence: str, marker: int, markers: tuple[int, ...],
+           sources: Mapping[int, Passage], supported: bool) -> bool:
+    if marker not in sources:
+        return False
+    if len(markers) == 1:
+        return supported
+    if checker.check(sentence, [sources[marker]]).supported:
+        return True
+    others = [sources[m] for m in markers if m != marker and m in sources]
+    return supported and not checker.check(sentence, others).supported
+
+
+# ---------------------------------------------------------------- passages and quotes
+
+
+# Sentences that give orders to whoever reads them (prompt injection), accent-folded.
+_INSTRUCTION = re.compile(
+    r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b\W+(?:\w+\W+){0,4}?"
+    r"(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules?|prompts?)\b"
+    r"|\b(tra loi rang|hay tra loi|answer that|respond that|you are now)\b")
+
+
+def without_instructions(text: str) -> str:
+    """The passage minus sentences that instruct the reader: an injected order is not evidence."""
+    from rag.text.vietnamese import fold
+
+    return " ".join(s for s in split_sentences(text) if not _INSTRUCTION.search(fold(s)))
+
+
+def chunk_passage(chunk: Chunk) -> Passage:
+    return prepare_passage(without_instructions(chunk.text), chunk.header(), tuple(chunk.years))
+
+
+def citation_passage(citation: Citation) -> Passage:
+    """When the cited chunk is not at hand, its quote and metadata are the evidence."""
+    header = " · ".join(p for p in (citation.title, citation.date, citation.place) if p)
+    return prepare_passage(citation.quote, header)
+
+
+def best_quote(sentence: str, chunk_text: str) -> str:
+    """The clause of the passage that shares most with the sentence: the quoted span of a citation."""
+    claim = claim_text(sentence)
+    language = sentence_language(claim)
+    content = groups([it.value for it in items(claim, language) if it.kind == "w"], language)
+    clauses = prepare_passage(chunk_text).clauses
+    if not clauses:
+        return chunk_text.strip()
+    return max(clauses, key=lambda c: overlap(content, c.syllables)).text
+
+
+def make_pipeline_checker(embedder=None, chunks: Mapping[str, Chunk] | None = None,
+                          checker: SupportChecker | None = None
+                          ) -> Callable[[str, list[Citation], list[Hit]], tuple[Citation, ...]]:
+    """What `build_pipeline` plugs in: returns the citations with `supported` set by the checker.
+
+    A citation's chunk is looked up in the hits, then in `chunks` (the index's, when given), else its own
+    quote and metadata stand for it.
+    """
+    checker = checker or SupportChecker(embedder)
+
+    def check(answer_text: str, citations: Sequence[Citation], hits: Sequence[Hit]) -> tuple[Citation, ...]:
+        if not citations:
+            return ()
+        by_id = {h.chunk.id: h.chunk for h in hits}
+        sources: dict[int, Passage] = {}
+        for c in citations:
+            chunk = by_id.get(c.chunk_id) or (chunks or {}).get(c.chunk_id)
+            sources[c.marker] = chunk_passage(chunk) if chunk else citation_passage(c)
+        result = check_answer(answer_text, sources, checker)
+        return tuple(replace(c, supported=result.citations.get(c.marker, False)) for c in citations)
+
+    return check

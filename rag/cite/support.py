@@ -1,0 +1,275 @@
+"""Does a set of cited passages support one sentence? Facts first (numbers, dates, years, names, quotes,
+each where it belongs), then content coverage (lexical, and e5 similarity for English over Vietnamese),
+then an entailment model when one is plugged in.
+
+Every verdict carries its reasons, so a user auditing an answer sees why a sentence failed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from rag.cite.facts import extract_facts, find_numbers
+from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
+from rag.cite.slots import (Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
+                             person_contexts, rarity_among, shares)
+
+# (premise, hypothesis) -> probability that the premise entails the hypothesis
+Entailment = Callable[[str, str], float]
+
+
+class _Embedder(Protocol):
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class SupportSettings:
+    """Thresholds, set on eval/checker_pairs.jsonl (see `rag check --pairs`)."""
+
+    min_coverage: float = 0.75  # share of a Vietnamese sentence's content words found in the cited passages
+    min_local_coverage: float = 0.6  # ... found in the clauses that hold its facts
+    min_english_coverage: float = 0.5  # share of glossary terms of an English sentence found
+    min_english_terms: int = 3  # fewer known terms than this say too little to judge by
+    min_similarity: float = 0.78  # e5 cosine, English sentence vs best clause
+    attribution_margin: int = 2  # another person must fit a claim's context by this many more words
+    number_margin: float = 0.5  # another number must fit by this much more (words weighted by closeness, rarity)
+    min_rival_fit: float = 0.5  # ... and fit at least this well: a common word alone is no evidence
+    number_window: int = 4  # content words on each side of a count that say what it counts
+    min_entailment: float = 0.5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    supported: bool
+    reasons: tuple[str, ...]
+    best_clause: str | None
+    coverage: float
+    similarity: float | None = None
+
+
+def claim_text(sentence: str) -> str:
+    """The sentence without its [n] markers."""
+    return re.sub(r"\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\]", "", sentence).strip()
+
+
+class SupportChecker:
+    """Decides support; `embedder` (e5) and `entailment` are optional, everything else is lexical."""
+
+    def __init__(self, embedder: _Embedder | None = None, entailment: Entailment | None = None,
+                 settings: SupportSettings = SupportSettings()) -> None:
+        self.embedder = embedder
+        self.entailment = entailment
+        self.settings = settings
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
+        claim = claim_text(sentence)
+        language = sentence_language(claim)
+        if not passages:
+            return Verdict(False, ("no cited passage",), None, 0.0)
+        facts = extract_facts(claim, language)
+        seq = items(claim, language)
+        clauses = [c for p in passages for c in p.clauses]
+        content = self._content_groups(claim, seq, language)
+        best = max(clauses, key=lambda c: overlap(content, c.syllables), default=None)
+        anchored = [c for c in clauses if c.number_keys & set(facts.numbers)
+                    or any(d.matches(s) for d in c.dates for s in facts.dates)
+                    or {k for k, *_ in c.persons} & set(facts.persons)]
+        relevant = anchored or ([best] if best else [])
+        reasons: list[str] = []
+        reasons += self._fact_reasons(claim, facts, passages, relevant)
+        reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
+        reasons += _share_reasons(shares(seq, claim), clauses)
+        coverage, local = self._coverage(content, passages, relevant, best)
+        reasons += _strength_reasons(claim, language, relevant)
+        s = self.settings
+        similarity = None
+        if language == "en":
+            if len(content) >= s.min_english_terms and coverage < s.min_english_coverage:
+                reasons.append(f"the passage does not cover the sentence ({coverage:.0%} of its terms)")
+            similarity = self._similarity(claim, [c.text for c in clauses])
+            if similarity is not None and similarity < s.min_similarity:
+                reasons.append(f"the passage is about something else (similarity {similarity:.2f})")
+        elif content:
+            if coverage < s.min_coverage:
+                reasons.append(f"the passage does not cover the sentence ({coverage:.0%} of its words)")
+            elif local < s.min_local_coverage:
+                reasons.append(f"the sentence's facts sit in clauses that say something else ({local:.0%})")
+        if not reasons and self.entailment is not None:
+            premise = " ".join(c.text for c in (relevant or clauses))
+            score = self.entailment(premise, claim)
+            if score < s.min_entailment:
+                reasons.append(f"the entailment model does not find it in the passage ({score:.2f})")
+        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity)
+
+    # ------------------------------------------------------------------ parts
+
+    @staticmethod
+    def _content_groups(claim: str, seq, language: str) -> list[tuple[str, ...]]:
+        if language == "en":
+            return groups([it.value for it in seq if it.kind == "w"], language) + [
+                (it.value,) for it in seq if it.kind == "p"]
+        return groups([it.value for it in seq if it.kind == "w"], language)
+
+    @staticmethod
+    def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause]) -> list[str]:
+        reasons = []
+        numbers = set().union(*(c.number_keys for p in passages for c in p.clauses)) | {
+            k for p in passages for k in _header_numbers(p)}
+        for date in facts.dates:
+            if not any(date.matches(d) for p in passages for d in p.dates):
+                reasons.append(f"date {date.label()} is not in the cited passage")
+        for number in facts.numbers:
+            if number not in numbers:
+                reasons.append(f"number {number} is not in the cited passage")
+        all_years = set().union(*(p.years for p in passages))
+        scope = set().union(*(c.scope for c in relevant)) if relevant else set()
+        for year in facts.years:
+            if year not in all_years:
+                reasons.append(f"year {year} is not in the cited passage")
+            elif scope and year not in scope:
+                reasons.append(f"the passage states this for {', '.join(map(str, sorted(scope)))}, not {year}")
+        forms = [p.form for p in passages]
+        for name in facts.names:
+            if not any(contains_phrase(f, name) for f in forms):
+                reasons.append(f"name '{name}' is not in the cited passage")
+        for body in facts.bodies:
+            if not any(contains_phrase(f, body) for f in forms):
+                reasons.append(f"'{body}' is not in the cited passage")
+        for quote in facts.quotes:
+            if not any(contains_phrase(f, match_form(quote)) for f in forms):
+                reasons.append(f"quotation “{quote}” is not in the cited passage")
+        return reasons
+
+    def _attribution_reasons(self, claim: str, seq, language: str, facts, clauses: list[Clause]) -> list[str]:
+        margin = self.settings.attribution_margin
+        reasons = []
+        rarity = rarity_among([ctx for c in clauses for _, ctx in c.numbers])
+        # English puts the verb further from the count ("five members ... were expelled")
+        window = self.settings.number_window * (2 if language == "en" else 1)
+        for key, before_words, after_words in number_contexts(seq, claim, window):
+            before, after = groups(before_words, language), groups(after_words, language)
+            fit = lambda ctx: near_overlap(before, after, ctx, rarity)  # noqa: E731
+            own = max((fit(ctx) for c in clauses for k, ctx in c.numbers if k == key), default=0.0)
+            # Numbers the sentence also claims stay rivals: "3 khiển trách và 26 cảnh cáo" swaps two of them.
+            rivals = [(fit(ctx), k) for c in clauses for k, ctx in c.numbers if k != key]
+            best, rival = max(rivals, default=(0.0, ""))
+            if best >= own + self.settings.number_margin and best >= self.settings.min_rival_fit:
+                reasons.append(f"in the passage, {key} is not the number of this (that is {rival})")
+        persons = set(facts.persons)
+        for key, near, after in person_contexts(seq):
+            for words, index in ((after, 2), (near, 1)):
+                context = groups(words, language)
+                own = max((overlap(context, c_[index]) for c in clauses for c_ in c.persons if c_[0] == key), default=0)
+                rivals = [(overlap(context, c_[index]), c_[0]) for c in clauses for c_ in c.persons if c_[0] not in persons]
+                best, rival = max(rivals, default=(0, ""))
+                # A title held in full by someone else ("Bí thư Huyện ủy" vs "Phó Bí thư Tỉnh ủy") is
+                # decisive even when it differs from the person's own by one word.
+                whole = index == 2 and len(context) >= 2 and best == len(context) > own
+                if best >= own + margin or whole:
+                    reasons.append(f"in the passage, this role or action belongs to {rival}, not {key}")
+                    break
+        return reasons
+
+    @staticmethod
+    def _coverage(content, passages: Sequence[Passage], relevant: list[Clause], best: Clause | None) -> tuple[float, float]:
+        if not content:
+            return 1.0, 1.0
+        found = sum(1 for g in content if any(contains_phrase(p.form, a) for p in passages for a in g))
+        local_syllables = frozenset().union(*(c.syllables for c in relevant + ([best] if best else [])),
+                                            *(frozenset(match_syllables(p.header)) for p in passages))
+        return found / len(content), overlap(content, local_syllables) / len(content)
+
+    def _similarity(self, claim: str, texts: list[str]) -> float | None:
+        if self.embedder is None or not texts:
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_passages(missing)):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        if len(self._vectors) > 20000:  # a long-running server: forget rather than grow without bound
+            self._vectors.clear()
+        query = np.asarray(self.embedder.embed_query(claim), dtype=np.float32)
+        return float(max(self._vectors.get(t, np.zeros_like(query)) @ query for t in texts))
+
+
+def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:
+    """'54.731/54.731 hộ' where the passage says '52.342/54.731 hộ': both numbers are there, the share is not."""
+    stated = set().union(*(c.shares for c in clauses)) if clauses else set()
+    reasons = []
+    for share in claimed - stated:
+        parts = set(share.split("/"))
+        close = sorted(s for s in stated if parts & set(s.split("/")))
+        if close:
+            reasons.append(f"the passage gives {', '.join(close)}, not {share}")
+    return reasons
+
+
+def _header_numbers(passage: Passage) -> set[str]:
+    return {n.key for n in find_numbers(passage.header)} if passage.header else set()
+
+
+# Words that make a claim stronger than a source that shares all its other words: completion,
+# superlatives, negation. (sentence forms in Vietnamese, in English) -> forms the passage must then hold.
+_STRENGTH = (
+    ("completion", ("hoan thanh", "hoan tat", "vuot"), ("completed", "complete", "completes", "finished",
+                                                        "accomplished", "exceeded", "surpassed"),
+     ("hoan thanh", "hoan tat", "xong", "ket thuc", "vuot")),
+    ("a superlative", ("cao nhat", "lon nhat", "tot nhat", "nhieu nhat", "sac nhat", "manh nhat", "nhanh nhat",
+                       "duy nhat", "thap nhat", "dan dau", "dung dau", "ky luc"),
+     ("best", "highest", "largest", "biggest", "most", "top", "leading", "record", "only", "lowest", "first-ever",
+      "first"),
+     ("nhat", "dan dau", "dung dau", "ky luc", "dau tien")),
+    ("a negation", ("khong", "chua", "chang"), ("not", "no", "never", "none", "without", "n't"),
+     ("khong", "chua", "chang")),
+)
+
+
+def _strength_reasons(claim: str, language: str, clauses: list[Clause]) -> list[str]:
+    if language == "en":
+        # "the first half / six months of 2024" is a period, not a ranking
+        lowered = re.sub(r"\bfirst\s+(?=half|six|three|nine|quarter|months?|weeks?|days?|time)", "", claim.lower())
+        words = set(re.findall(r"[a-z'-]+", lowered.replace("n't", " n't")))
+        present = lambda forms: bool(words & set(forms))  # noqa: E731
+    else:
+        form = match_form(claim)
+        present = lambda forms: any(contains_phrase(form, f) for f in forms)  # noqa: E731
+    local = " | ".join(match_form(c.text) for c in clauses)
+    reasons = []
+    for name, vietnamese, english, needed in _STRENGTH:
+        if present(english if language == "en" else vietnamese) and not any(contains_phrase(local, f) for f in needed):
+            reasons.append(f"the sentence states {name} that the passage does not")
+    return reasons
+
+
+def cross_encoder_entailment(path: str) -> Entailment:
+    """An NLI model through sentence-transformers' CrossEncoder (e.g. a local copy of an mDeBERTa or
+    XLM-R NLI model): the probability of its 'entailment' label for (passage, sentence)."""
+    from rag.errors import BackendError
+
+    try:
+        from sentence_transformers import CrossEncoder
+    except ImportError as exc:
+        raise BackendError("the entailment model needs sentence-transformers. Fix: pip install sentence-transformers") from exc
+    try:
+        model = CrossEncoder(path, local_files_only=True)
+    except Exception as exc:  # a missing folder or a model that is not a cross-encoder
+        raise BackendError(f"cannot load the entailment model at {path}: {exc}. Fix: give the folder of a "
+                           "sentence-transformers CrossEncoder NLI model") from exc
+    config = getattr(model, "config", None) or model.model.config
+    labels = {str(v).lower(): int(k) for k, v in (getattr(config, "id2label", None) or {}).items()}
+    index = labels.get("entailment")
+
+    def score(premise: str, hypothesis: str) -> float:
+        out = np.asarray(model.predict([(premise, hypothesis)], apply_softmax=True))[0]
+        if np.ndim(out) == 0 or index is None:
+            return float(np.ravel(out)[-1])  # a single-score model: its score is the support
+        return float(out[index])
+
+    return score

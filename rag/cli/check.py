@@ -1,0 +1,196 @@
+"""`rag check`: audit an answer written elsewhere against its sources (ARCHITECTURE §4.4), and score the
+checker on labelled (sentence, passage, supported) pairs with `--pairs`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from rag.cite.slots import Passage, prepare_passage
+from rag.cite.support import SupportChecker, cross_encoder_entailment
+from rag.cite.checker import check_answer, chunk_passage
+from rag.cli.common import add_common, add_generation, config_from_args, eprint
+from rag.errors import InputError
+from rag.ingest.jsonl import read_jsonl
+
+
+def _read_one(path: Path) -> dict:
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    try:
+        row = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.msg}); for one object per line use --batch") from exc
+    if not isinstance(row, dict):
+        raise InputError(f"{path}: expected one JSON object with \"answer\" and \"sources\"")
+    return row
+
+
+class _SourceResolver:
+    """Sources by text, article id or chunk id; the index is loaded only when an id is used."""
+
+    def __init__(self, index_path: Path) -> None:
+        self.index_path = index_path
+        self._index = None
+
+    def _load(self):
+        if self._index is None:
+            from rag.index.store import load_index
+
+            self._index = load_index(self.index_path)
+        return self._index
+
+    def passage(self, source: dict, where: str) -> Passage:
+        if source.get("text"):
+            return prepare_passage(str(source["text"]), str(source.get("title") or ""))
+        if source.get("chunk_id"):
+            chunk = self._load().chunk_by_id.get(str(source["chunk_id"]))
+            if chunk is None:
+                raise InputError(f"{where}: chunk '{source['chunk_id']}' is not in the index {self.index_path}")
+            return chunk_passage(chunk)
+        if source.get("article_id"):
+            article = self._load().articles.get(str(source["article_id"]))
+            if article is None:
+                raise InputError(f"{where}: article '{source['article_id']}' is not in the index {self.index_path}")
+            header = " · ".join(p for p in (article.title, article.date, article.place.label()) if p)
+            return prepare_passage(article.text, header, tuple(article.years))
+        raise InputError(f"{where}: a source needs \"text\", \"article_id\" or \"chunk_id\"")
+
+
+def _check_row(row: dict, where: str, resolver: _SourceResolver, checker: SupportChecker) -> dict:
+    if not isinstance(row.get("answer"), str):
+        raise InputError(f"{where}: needs an \"answer\" string")
+    sources = row.get("sources") or []
+    if not isinstance(sources, list):
+        raise InputError(f"{where}: \"sources\" must be a list")
+    passages: dict[int, Passage] = {}
+    for i, source in enumerate(sources, start=1):
+        if not isinstance(source, dict):
+            raise InputError(f"{where}: source {i} must be an object")
+        marker = int(source.get("marker", i))
+        passages[marker] = resolver.passage(source, f"{where}, source [{marker}]")
+    return check_answer(row["answer"], passages, checker).to_dict(row.get("id"))
+
+
+def _print_result(result: dict, question: str | None) -> None:
+    if result.get("id") or question:
+        print(f"# {result.get('id') or ''} {question or ''}".rstrip())
+    for s in result["sentences"]:
+        mark = {True: "supported  ", False: "UNSUPPORTED", None: "(no claim) "}[s["supported"]]
+        print(f"{mark} {s['text']}")
+        for reason in s.get("reasons", []):
+            print(f"            - {reason}")
+    cited = ", ".join(f"[{c['marker']}] {'ok' if c['supported'] else 'does not support'}" for c in result["citations"])
+    print(f"citations: {cited or 'none'}")
+    fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+    print(f"citation recall {fmt(result['citation_recall'])}, precision {fmt(result['citation_precision'])}\n")
+
+
+def _article_headers(index_path: Path) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Article id -> (title · date · place, years) from the index, so a pair's passage is read with its
+    article's metadata as the pipeline reads a chunk; empty when there is no index."""
+    import sys
+
+    from rag.errors import RagError
+
+    try:
+        from rag.index.store import load_index
+
+        articles = load_index(index_path).articles
+    except RagError as exc:
+        print(f"note: {exc}; passages are checked without their article's title, date and place", file=sys.stderr)
+        return {}
+    return {a.id: (" · ".join(p for p in (a.title, a.date, a.place.label()) if p), tuple(a.years))
+            for a in articles.values()}
+
+
+def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path: Path | None) -> int:
+    rows = read_jsonl(path)
+    headers = _article_headers(index_path) if index_path and any("article_id" in r for r in rows) else {}
+    right, by_kind, wrong = 0, Counter(), []
+    totals = Counter()
+    for number, row in enumerate(rows, start=1):
+        if not {"sentence", "passage", "supported"} <= row.keys():
+            raise InputError(f"{path}:{number}: a pair needs \"sentence\", \"passage\" and \"supported\"")
+        header, years = headers.get(str(row.get("article_id")), ("", ()))
+        verdict = checker.check(str(row["sentence"]), [prepare_passage(str(row["passage"]), header, years)])
+        kind = str(row.get("kind", "all"))
+        totals[kind] += 1
+        if verdict.supported == bool(row["supported"]):
+            right += 1
+            by_kind[kind] += 1
+        else:
+            wrong.append({"id": row.get("id", number), "kind": kind, "expected": bool(row["supported"]),
+                          "reasons": list(verdict.reasons)})
+    accuracy = right / len(rows) if rows else 0.0
+    report = {"file": str(path), "pairs": len(rows), "correct": right, "accuracy": round(accuracy, 4),
+              "by_kind": {k: f"{by_kind[k]}/{n}" for k, n in sorted(totals.items())}, "errors": wrong}
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(f"{path}: {right}/{len(rows)} pairs judged right, accuracy {accuracy:.1%}")
+        for kind, text in report["by_kind"].items():
+            print(f"  {kind:<18} {text}")
+        for e in wrong:
+            print(f"  wrong: {e['id']} ({e['kind']}, labelled {'supported' if e['expected'] else 'unsupported'})"
+                  + (f": {'; '.join(e['reasons'])}" if e["reasons"] else ""))
+    return 0
+
+
+def _make_checker(args: argparse.Namespace) -> SupportChecker:
+    embedder = None
+    if not args.lexical_only:
+        from rag.embed.registry import DEFAULT_EMBEDDER, make_embedder
+
+        embedder = make_embedder(args.embedder or DEFAULT_EMBEDDER)
+    entailment = cross_encoder_entailment(args.entailment) if args.entailment else None
+    return SupportChecker(embedder, entailment)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    given = [x for x in (args.file, args.batch, args.pairs) if x]
+    if len(given) != 1:
+        raise InputError("give one of: FILE.json, --batch FILE.jsonl, --pairs FILE.jsonl")
+    checker = _make_checker(args)
+    index_path = config_from_args(args).index
+    if args.pairs:
+        return _score_pairs(Path(args.pairs), checker, args.json, None if args.no_metadata else index_path)
+    resolver = _SourceResolver(index_path)
+    if args.file:
+        rows = [(_read_one(Path(args.file)), str(args.file))]
+    else:
+        rows = [(row, f"{args.batch}:{i}") for i, row in enumerate(read_jsonl(Path(args.batch)), start=1)]
+    failures = 0
+    for row, where in rows:
+        try:
+            result = _check_row(row, where, resolver, checker)
+        except InputError as exc:
+            if not args.batch:
+                raise
+            failures += 1
+            result = {"id": row.get("id"), "error": str(exc)}
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        elif "error" in result:
+            print(f"# {result.get('id') or ''}\nerror: {result['error']}\n")
+        else:
+            _print_result(result, row.get("question"))
+    return 1 if failures else 0
+
+
+def register(commands) -> None:
+    """Add `rag check` to the CLI's subcommands (called by rag.cli.main)."""
+    check = commands.add_parser("check", help="check an answer's citations against its sources")
+    check.add_argument("file", nargs="?", help="one JSON object: {id, question, answer, sources}")
+    check.add_argument("--batch", help="JSONL, one object per line; prints one result per line")
+    check.add_argument("--pairs", help="labelled (sentence, passage, supported) pairs: print the checker's accuracy")
+    check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    check.add_argument("--no-metadata", dest="no_metadata", action="store_true",
+                       help="with --pairs: ignore the index; read each passage without its article's title, date, place")
+    check.add_argument("--embedder", help="embedder for e5 similarity (default e5-small)")
+    check.add_argument("--lexical-only", dest="lexical_only", action="store_true", help="no embedder: facts and words only")
+    check.add_argument("--entailment", help="a sentence-transformers CrossEncoder NLI model (path) to confirm support")
+    add_common(check)
+    check.set_defaults(func=cmd_check)

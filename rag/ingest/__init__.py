@@ -1,0 +1,1 @@
+"""From files to chunks: loaders and cleaning, encodings, JSONL reading, token-bounded chunking."""

@@ -1,0 +1,199 @@
+"""Understanding a question before retrieval: language, place and year constraints, answer type, follow-ups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text.crosslingual import vietnamese_expansion
+from rag.text.accents import AccentRestorer
+from rag.errors import InputError
+from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
+from rag.schema import Article, QueryPlan
+from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, detect_language, fold, normalize
+
+MAX_QUESTION_CHARS = 2000
+
+_YEAR = r"(?:19|20)\d{2}"
+_RANGE = re.compile(
+    rf"(?:từ|tu|from|between)?\s*(?:năm|nam|year)?\s*({_YEAR})\s*(?:-|–|đến|den|to|and|tới|toi)\s*(?:năm|nam)?\s*({_YEAR})",
+    re.I,
+)
+_TERM = re.compile(
+    rf"(?:nhiệm kỳ|nhiem ky|term|khóa|khoá)\s*{_YEAR}\s*[-–]\s*{_YEAR}|{_YEAR}\s*[-–]\s*{_YEAR}\s+(?:term|tenure)\b",
+    re.I,
+)
+_SINGLE_YEAR = re.compile(rf"\b({_YEAR})\b")
+
+# Checked in order: "ngày bao nhiêu" asks for a date, not a number.
+_ANSWER_TYPES = (
+    ("date", r"\b(khi nao|ngay nao|ngay bao nhieu|bao gio|thoi gian nao|luc nao|when|what date|which date|what day)\b"),
+    ("person", r"\b(ai|who|whom|la ai|nguoi nao|dong chi nao|lanh dao nao|which officials|which leaders|whose)\b"),
+    ("number", r"\b(bao nhieu|so luong|ty le|ti le|how many|how much|what share|what percentage|what proportion|what number|how large|con so)\b"),
+    ("place", r"\b(o dau|tai dau|where|noi nao)\b"),
+)
+_NUMBER_HINT_ACCENTED = re.compile(r"\b(số|mấy|tỷ lệ|tỉ lệ)\b", re.I)
+_FOLLOW_UP = re.compile(r"^\s*(còn|con|thế còn|the con|vậy|vay|và|va|what about|how about|and|còn về)\b|thì sao|thi sao\??\s*$", re.I)
+
+
+@dataclass
+class Gazetteer:
+    """Place names the corpus covers, keyed by folded name, each with the articles from there."""
+
+    districts: dict[str, set[str]] = field(default_factory=dict)
+    provinces: dict[str, set[str]] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_articles(cls, articles: list[Article]) -> "Gazetteer":
+        gazetteer = cls()
+        for article in articles:
+            if article.place.district:
+                key = fold(article.place.district)
+                gazetteer.districts.setdefault(key, set()).add(article.id)
+                gazetteer.display[key] = article.place.district
+            if article.place.province:
+                key = fold(article.place.province)
+                gazetteer.provinces.setdefault(key, set()).add(article.id)
+                gazetteer.display[key] = article.place.province
+        return gazetteer
+
+    def find(self, question: str) -> list[str]:
+        """Folded keys of covered places named in a question (accents and capitals as `PlaceText` says).
+        A one-syllable name ("Cam", Orange County's "quận Cam") counts only after an administrative
+        word: alone it is too often an ordinary word ("cam kết")."""
+        text = PlaceText(question, capitalised=writes_capitals(question))
+        keys = list(self.districts) + list(self.provinces)
+        return [k for k in keys if text.position(self.display.get(k, k), after_admin_word=" " not in k) is not None]
+
+    def covers(self, name: str) -> bool:
+        key = fold(name)
+        return key in self.districts or key in self.provinces
+
+
+def validate_question(question: str) -> str:
+    if question is None or not str(question).strip():
+        raise InputError("the question is empty; type a question, e.g. \"Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?\"")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question has {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. Ask a shorter question")
+    return normalize(question.strip())
+
+
+def find_years(text: str) -> tuple[int, ...]:
+    """Years a question restricts to: '2021', '6 tháng đầu năm 2024', '2021-2023', 'from 2021 to 2023'.
+    A term of office ('nhiệm kỳ 2021-2026') names the term, not a year to filter on."""
+    text = _TERM.sub(" ", text)
+    years: set[int] = set()
+    for start, end in _RANGE.findall(text):
+        a, b = int(start), int(end)
+        if 0 <= b - a <= 10:
+            years.update(range(a, b + 1))
+    text = _RANGE.sub(" ", text)
+    years.update(int(y) for y in _SINGLE_YEAR.findall(text))
+    return tuple(sorted(years))
+
+
+def answer_type(question: str) -> str:
+    folded = fold(question)
+    for name, pattern in _ANSWER_TYPES:
+        if re.search(pattern, folded):
+            return name
+    if _NUMBER_HINT_ACCENTED.search(question):
+        return "number"
+    return "other"
+
+
+def _unaccented_admin_names(text: str) -> list[str]:
+    """'huyen gia lam' typed without accents or capitals: take the two words after the admin word."""
+    folded = fold(text)
+    names = []
+    for match in re.finditer(r"\b(?:huyen|quan|thi xa|tinh|thanh pho|xa)\s+(?!uy\b)(\w+\s+\w+)", folded):
+        names.append(match.group(1))
+    return names
+
+
+def writes_capitals(question: str) -> bool:
+    """Someone who writes capitals anywhere writes them in place names too ("về hòa bình" is peace)."""
+    return question != question.lower()
+
+
+def named_places(question: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(covered place keys, names of places the corpus does not cover) mentioned in the question."""
+    known = gazetteer.find(question)
+    unknown: list[str] = []
+    candidates = admin_names_in(question) + provinces_in(question, capitalised=writes_capitals(question))
+    if fold(question) == question.lower():  # typed without diacritics
+        candidates += _unaccented_admin_names(question)
+    for name in candidates:
+        key = fold(name)
+        if any(key == k or key.startswith(k + " ") or k.startswith(key + " ") for k in known):
+            continue
+        if gazetteer.covers(name) or province_key(name) in gazetteer.provinces:
+            continue
+        if name not in unknown:
+            unknown.append(name)
+    return tuple(known), tuple(unknown)
+
+
+_FRAME_WORDS = frozenset("con the thi sao vay va what about how and so nam year".split())
+
+
+def _content_words(question: str, gazetteer: Gazetteer) -> int:
+    place_syllables = {s for k in gazetteer.find(question) for s in k.split()}
+    words = re.findall(r"[^\W\d_]+", fold(question))
+    return sum(
+        1 for w in words
+        if w not in QUESTION_WORDS_FOLDED and w not in ENGLISH_STOPWORDS and w not in _FRAME_WORDS
+        and w not in place_syllables
+    )
+
+
+def plan_query(
+    question: str, gazetteer: Gazetteer, history: list[str] | None = None, restorer: AccentRestorer | None = None,
+) -> QueryPlan:
+    """Read constraints from the question; a follow-up inherits place, year and topic from earlier turns.
+
+    Vietnamese typed without diacritics is searched with them restored (e5 needs them); an English
+    question's keyword side is searched with its glossary terms in Vietnamese.
+    """
+    question = validate_question(question)
+    language = detect_language(question)
+    searched = restorer.restore(question) if restorer and language == "vi" else question
+    places, unknown = named_places(question, gazetteer)
+    years = find_years(question)
+    kind = answer_type(question)
+    text = searched
+    history = [normalize(h) for h in (history or []) if h and h.strip()]
+    if history:
+        previous = history[-1]
+        # A follow-up with no topic of its own ("Còn năm 2022 thì sao?", "What about Cao Lãnh?") takes
+        # the previous question's topic; one with its own topic keeps it and only inherits constraints.
+        needs_topic = bool(_FOLLOW_UP.search(question)) and _content_words(question, gazetteer) < 2
+        extra: list[str] = []
+        # A question naming a place of its own is a new question unless it reads as a follow-up:
+        # it must not inherit the previous turn's year ("Cao Lãnh có bao nhiêu …" after a 2021 question).
+        own_place = bool(places or unknown)
+        if not own_place:
+            for turn in reversed(history):
+                inherited, _ = named_places(turn, gazetteer)
+                if inherited:
+                    places = inherited
+                    extra += [gazetteer.display.get(k, k) for k in inherited]
+                    break
+        if not years and (not own_place or _FOLLOW_UP.search(question)):
+            for turn in reversed(history):
+                if find_years(turn):
+                    years = find_years(turn)
+                    extra += [str(y) for y in years]
+                    break
+        if needs_topic:
+            extra.insert(0, previous)
+            if kind == "other":
+                kind = answer_type(previous)
+        if extra:
+            text = f"{searched} ({' '.join(extra)})"
+    keyword_text = f"{text} {vietnamese_expansion(text)}" if language == "en" else text
+    return QueryPlan(
+        question=question, text=text, language=language, places=places, unknown_places=unknown,
+        years=years, answer_type=kind, keyword_text=keyword_text,
+    )

@@ -1,0 +1,1 @@
+"""Vietnamese text: normalisation and accent folding, accent restoration, place names, English→Vietnamese terms."""

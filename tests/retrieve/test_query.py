@@ -1,0 +1,269 @@
+"""rag.retrieve.planning: year and place constraints, answer types, follow-up questions, question validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.errors import InputError
+from rag.retrieve.planning import (
+    MAX_QUESTION_CHARS,
+    Gazetteer,
+    answer_type,
+    find_years,
+    named_places,
+    plan_query,
+    validate_question,
+)
+from rag.schema import Article, Place
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    articles = [
+        Article(id="tm", title="", text="", place=Place("Tháp Mười", None)),
+        Article(id="cl", title="", text="", place=Place("Cao Lãnh", "Đồng Tháp")),
+        Article(id="ml", title="", text="", place=Place("Mỹ Lộc", None)),
+        Article(id="tm2", title="", text="", place=Place("Tháp Mười", None)),
+    ]
+    return Gazetteer.from_articles(articles)
+
+
+# ---------------------------------------------------------------- years
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?", (2021,)),
+        ("6 tháng đầu năm 2024 huyện Cao Lãnh kết nạp bao nhiêu đảng viên?", (2024,)),
+        ("What did Tháp Mười report in 2021?", (2021,)),
+        ("nam 2022 thap muoi lam duoc bao nhieu cay cau", (2022,)),
+        ("Từ năm 2021 đến năm 2023 huyện kết nạp bao nhiêu đảng viên?", (2021, 2022, 2023)),
+        ("tu nam 2021 den nam 2022", (2021, 2022)),
+        ("How many members were admitted from 2021 to 2023?", (2021, 2022, 2023)),
+        ("between 2021 and 2022", (2021, 2022)),
+        ("giai đoạn 2021-2023", (2021, 2022, 2023)),
+        ("giai đoạn 2021 – 2023", (2021, 2022, 2023)),
+        ("Năm 2021 và năm 2024", (2021, 2024)),
+        ("Huyện kết nạp bao nhiêu đảng viên?", ()),
+        ("Huyện có 52.342 hội viên và 1.250 ha sen?", ()),
+    ],
+)
+def test_find_years(question, years):
+    assert find_years(question) == years
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Đại hội nhiệm kỳ 2021-2026 bầu bao nhiêu ủy viên?", "nhiem ky 2021 - 2026 co bao nhieu dai bieu",
+     "Ban Chấp hành khóa 2020–2025 có mấy ủy viên?", "Ban Chấp hành khoá 2020-2025", "the term 2020-2025"],
+)
+def test_term_of_office_is_not_a_year_filter(question):
+    assert find_years(question) == ()
+
+
+def test_term_plus_a_year_keeps_only_the_year():
+    assert find_years("Năm 2022, Đảng bộ nhiệm kỳ 2020 - 2025 kết nạp bao nhiêu đảng viên?") == (2022,)
+
+
+def test_english_term_after_the_years_is_not_a_year_filter():
+    assert find_years("Who was elected for the 2020-2025 term?") == ()
+
+
+def test_over_long_ranges_are_not_expanded():
+    assert find_years("from 1990 to 2021") == ()  # more than 10 years apart: neither a range nor single years
+
+
+# ---------------------------------------------------------------- answer types
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?", "number"),
+        ("my loc ky luat bao nhieu dang vien", "number"),
+        ("Mấy đảng viên bị kỷ luật?", "number"),
+        ("Tỷ lệ hòa giải thành là bao nhiêu?", "number"),
+        ("How many new party members did Mỹ Lộc admit?", "number"),
+        ("What percentage of cases were settled?", "number"),
+        ("Ai là Bí thư Huyện ủy Tháp Mười?", "person"),
+        ("Who chaired the conference?", "person"),
+        ("Hội nghị diễn ra khi nào?", "date"),
+        ("Ngày bao nhiêu huyện tổ chức hội nghị?", "date"),  # a date, not a number
+        ("When was the conference held?", "date"),
+        ("Hội nghị tổ chức ở đâu?", "place"),
+        ("Where was the conference held?", "place"),
+        ("Nội dung hội nghị là gì?", "other"),
+        ("What did Tháp Mười report?", "other"),
+    ],
+)
+def test_answer_type(question, kind):
+    assert answer_type(question) == kind
+
+
+# ---------------------------------------------------------------- places
+
+
+@pytest.mark.parametrize(
+    ("question", "known"),
+    [
+        ("Huyện Tháp Mười kết nạp bao nhiêu đảng viên?", ("thap muoi",)),
+        ("huyen thap muoi ket nap bao nhieu dang vien", ("thap muoi",)),
+        ("THÁP MƯỜI kết nạp bao nhiêu?", ("thap muoi",)),
+            ("Huyện thap muoi kết nạp bao nhiêu đảng viên?", ("thap muoi",)),  # the name alone unaccented
+        ("What did Tháp Mười district report?", ("thap muoi",)),
+        ("What did Thap Muoi report in 2021?", ("thap muoi",)),
+        ("Huyện ủy Mỹ Lộc kỷ luật bao nhiêu đảng viên?", ("my loc",)),
+        ("Tỉnh Đồng Tháp có bao nhiêu huyện?", ("dong thap",)),
+        ("Huyện kết nạp bao nhiêu đảng viên?", ()),
+    ],
+)
+def test_known_places_with_and_without_diacritics(gazetteer, question, known):
+    assert named_places(question, gazetteer) == (known, ())
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Huyện Gia Lâm kết nạp bao nhiêu đảng viên?", ("Gia Lâm",)),
+        ("huyen gia lam ket nap bao nhieu dang vien", ("gia lam",)),
+        ("How many members did Gia Lam district admit?", ("Gia Lam",)),
+        ("Hà Nội có bao nhiêu đảng viên?", ("Hà Nội",)),
+    ],
+)
+def test_unknown_places_with_and_without_diacritics(gazetteer, question, unknown):
+    assert named_places(question, gazetteer) == ((), unknown)
+
+
+def test_plan_carries_places_years_type_and_language(gazetteer):
+    plan = plan_query("What did Tháp Mười report in 2021?", gazetteer)
+    assert plan.language == "en"
+    assert plan.places == ("thap muoi",)
+    assert plan.unknown_places == ()
+    assert plan.years == (2021,)
+    assert plan.answer_type == "other"
+    assert plan.text == "What did Tháp Mười report in 2021?"
+    assert plan.keyword_text.startswith(plan.text)
+
+
+def test_plan_normalises_the_question(gazetteer):
+    plan = plan_query("  Tổ hoà giải ở Tháp Mười hoà giải thành bao nhiêu vụ?  ", gazetteer)
+    assert plan.question == "Tổ hòa giải ở Tháp Mười hòa giải thành bao nhiêu vụ?"
+    assert plan.language == "vi" and plan.answer_type == "number"
+
+
+# ---------------------------------------------------------------- follow-ups
+
+FIRST = "Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?"
+
+
+def test_follow_up_with_a_new_year_inherits_place_and_topic(gazetteer):
+    plan = plan_query("Còn năm 2022 thì sao?", gazetteer, history=[FIRST])
+    assert plan.places == ("my loc",)
+    assert plan.years == (2022,)
+    assert plan.answer_type == "number"  # from the earlier question
+    assert plan.question == "Còn năm 2022 thì sao?"
+    assert plan.text.startswith("Còn năm 2022 thì sao?")
+    assert "kết nạp bao nhiêu đảng viên mới" in plan.text  # the topic comes along
+    assert "Mỹ Lộc" in plan.text
+
+
+def test_follow_up_with_a_new_place_inherits_year_and_topic(gazetteer):
+    plan = plan_query("Còn huyện Tháp Mười thì sao?", gazetteer, history=[FIRST])
+    assert plan.places == ("thap muoi",)
+    assert plan.years == (2021,)
+    assert plan.answer_type == "number"
+    assert "kết nạp bao nhiêu đảng viên mới" in plan.text
+
+
+def test_english_follow_up(gazetteer):
+    plan = plan_query("What about 2022?", gazetteer, history=[FIRST])
+    assert (plan.language, plan.places, plan.years, plan.answer_type) == ("en", ("my loc",), (2022,), "number")
+
+
+def test_follow_up_with_its_own_topic_inherits_only_constraints(gazetteer):
+    plan = plan_query("Huyện đã kỷ luật bao nhiêu đảng viên?", gazetteer, history=[FIRST])
+    assert plan.places == ("my loc",)
+    assert plan.years == (2021,)
+    assert "kết nạp" not in plan.text  # its own topic, not the earlier one
+    assert plan.text.startswith("Huyện đã kỷ luật bao nhiêu đảng viên?")
+    assert "Mỹ Lộc" in plan.text and "2021" in plan.text
+
+
+def test_inheritance_takes_the_most_recent_turn_that_names_a_place(gazetteer):
+    history = ["Huyện Tháp Mười năm 2021 kết nạp bao nhiêu đảng viên?", "Còn năm 2022 thì sao?"]
+    plan = plan_query("Còn kỷ luật thì sao?", gazetteer, history=history)
+    assert plan.places == ("thap muoi",)
+    assert plan.years == (2022,)
+
+
+def test_question_with_its_own_place_and_year_ignores_history(gazetteer):
+    plan = plan_query("Huyện Cao Lãnh năm 2024 có bao nhiêu hợp tác xã tiêu biểu?", gazetteer, history=[FIRST])
+    assert plan.places == ("cao lanh",)
+    assert plan.years == (2024,)
+    assert plan.text == "Huyện Cao Lãnh năm 2024 có bao nhiêu hợp tác xã tiêu biểu?"
+
+
+def test_blank_history_turns_are_ignored(gazetteer):
+    plan = plan_query("Huyện kết nạp bao nhiêu đảng viên?", gazetteer, history=["", "   "])
+    assert plan.places == () and plan.years == ()
+    assert plan.text == "Huyện kết nạp bao nhiêu đảng viên?"
+
+
+# ---------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question_is_an_input_error(gazetteer, question):
+    with pytest.raises(InputError, match="the question is empty"):
+        plan_query(question, gazetteer)
+
+
+def test_question_over_the_limit_is_an_input_error(gazetteer):
+    question = "a" * (MAX_QUESTION_CHARS + 1)
+    assert MAX_QUESTION_CHARS == 2000
+    with pytest.raises(InputError) as info:
+        plan_query(question, gazetteer)
+    assert "2,001" in str(info.value) and "2,000" in str(info.value)
+
+
+def test_question_at_the_limit_is_accepted():
+    question = "Huyện Tháp Mười " + "a" * (MAX_QUESTION_CHARS - len("Huyện Tháp Mười "))
+    assert len(question) == MAX_QUESTION_CHARS
+    assert validate_question(question) == question
+
+
+# ---------------------------------------------------------------- place names that are also words
+
+
+@pytest.fixture(scope="module")
+def orange_county() -> Gazetteer:
+    """An encyclopedic corpus: 'quận Cam' (Orange County) makes 'Cam' a one-syllable district."""
+    return Gazetteer.from_articles([Article(id="oc", title="", text="", place=Place("Cam", None)),
+                                    Article(id="tm", title="", text="", place=Place("Tháp Mười", None))])
+
+
+@pytest.mark.parametrize("question", [
+    "Dược sĩ bị cấm làm gì?",                      # cấm is not Cam once accents count
+    "Cam kết của chính phủ đối với công bằng là gì?",  # a one-syllable name needs an admin word
+    "Ai cảm thấy cần phải thừa nhận điều gì?",
+])
+def test_a_word_that_folds_to_a_place_name_is_not_that_place(orange_county, question):
+    assert named_places(question, orange_county) == ((), ())
+
+
+@pytest.mark.parametrize("question", ["Dân số quận Cam là bao nhiêu?", "dan so quan cam la bao nhieu"])
+def test_a_one_syllable_place_counts_after_an_admin_word(orange_county, question):
+    assert named_places(question, orange_county)[0] == ("cam",)
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Nghị quyết về hòa bình thế giới nói gì?", ()),      # peace, not the province: no capitals
+    ("Thái Bình Dương rộng bao nhiêu?", ()),               # the Pacific, not Thái Bình or Bình Dương
+    ("Tỉnh Hòa Bình kết nạp bao nhiêu đảng viên?", ("Hòa Bình",)),
+    ("hòa bình kết nạp bao nhiêu đảng viên", ("Hòa Bình",)),  # no capitals anywhere: taken as typed
+    ("What did Hòa Bình Province report?", ("Hòa Bình",)),
+    ("Tỉnh hoa binh kết nạp bao nhiêu đảng viên?", ("Hòa Bình",)),  # after "Tỉnh", capitals do not matter
+])
+def test_province_names_that_are_also_words(gazetteer, question, unknown):
+    assert named_places(question, gazetteer)[1] == unknown
