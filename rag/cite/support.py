@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
+from rag.cite.markers import strip_markers
+from rag.embed.registry import Embedder
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
 from rag.cite.slots import (Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
@@ -20,12 +22,6 @@ from rag.cite.slots import (Clause, Passage, groups, items, near_overlap, number
 
 # (premise, hypothesis) -> probability that the premise entails the hypothesis
 Entailment = Callable[[str, str], float]
-
-
-class _Embedder(Protocol):
-    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
-
-    def embed_query(self, text: str) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -55,13 +51,13 @@ class Verdict:
 
 def claim_text(sentence: str) -> str:
     """The sentence without its [n] markers."""
-    return re.sub(r"\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\]", "", sentence).strip()
+    return strip_markers(sentence)
 
 
 class SupportChecker:
     """Decides support; `embedder` (e5) and `entailment` are optional, everything else is lexical."""
 
-    def __init__(self, embedder: _Embedder | None = None, entailment: Entailment | None = None,
+    def __init__(self, embedder: Embedder | None = None, entailment: Entailment | None = None,
                  settings: SupportSettings = SupportSettings()) -> None:
         self.embedder = embedder
         self.entailment = entailment
