@@ -37,7 +37,7 @@ def _counts(sentence: str) -> list:
     out = []
     for n in find_numbers(sentence):
         raw = sentence[n.start:n.end]
-        if n.is_year or not raw.isdigit() or len(raw) > 6 or sentence[n.end:n.end + 1] in "/%-":
+        if n.is_year or not raw.isdigit() or len(raw) > 6 or re.match(r"[/%\-\w]", sentence[n.end:n.end + 1]):
             continue
         if sentence[max(0, n.start - 1):n.start] in "/-":
             continue
@@ -136,7 +136,8 @@ def role_swap(sentence: str, passage: str, rng: random.Random) -> str | None:
 def quantifier(sentence: str, passage: str, rng: random.Random) -> str | None:
     """A part claimed as the whole: '6/18 xã' -> 'cả 18 xã'; 'nhiều cán bộ' -> 'tất cả cán bộ'."""
     share = re.search(r"(?<![\d.,/])(\d{1,5})\s*/\s*(\d{1,5})(?![\d/])", sentence)
-    if share and int(share.group(1)) < int(share.group(2)) and not re.search(r"\d\s*/\s*\d+\s*/", sentence):
+    is_date = share and int(share.group(1)) <= 31 and int(share.group(2)) <= 12
+    if share and not is_date and int(share.group(1)) < int(share.group(2)) and not re.search(r"\d\s*/\s*\d+\s*/", sentence):
         whole = share.group(2)
         new = rng.choice([f"cả {whole}", f"tất cả {whole}", f"{whole}/{whole}", f"toàn bộ {whole}"])
         return _swap(sentence, share.start(), share.end(), new)

@@ -13,11 +13,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from rag.cite.attribution import negation_reasons, quantifier_reasons, role_reasons, uncovered_segments
 from rag.cite.markers import strip_markers
+from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
-from rag.cite.slots import (Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
+from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
 # (premise, hypothesis) -> probability that the premise entails the hypothesis
@@ -38,6 +40,8 @@ class SupportSettings:
     min_rival_fit: float = 0.5  # ... and fit at least this well: a common word alone is no evidence
     number_window: int = 4  # content words on each side of a count that say what it counts
     min_entailment: float = 0.5
+    min_segment_words: int = 3  # a part of the sentence between commas/conjunctions with this many content words ...
+    min_segment_coverage: float = 0.5  # ... must have this share of them in the passage
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class SupportChecker:
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
         claim = claim_text(sentence)
         language = sentence_language(claim)
+        claim = digits_for_words(claim, english=language == "en")
         if not passages:
             return Verdict(False, ("no cited passage",), None, 0.0)
         facts = extract_facts(claim, language)
@@ -84,6 +89,7 @@ class SupportChecker:
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
+        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq)
         s = self.settings
         similarity = None
         if language == "en":
@@ -171,6 +177,23 @@ class SupportChecker:
                 if best >= own + margin or whole:
                     reasons.append(f"in the passage, this role or action belongs to {rival}, not {key}")
                     break
+        return reasons
+
+    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq) -> list[str]:
+        """Roles of people, wholes against parts, negation, and clauses the passage says nothing of."""
+        if language == "en":
+            return []
+        s = self.settings
+        form = match_form(claim)
+        local = [c.text for c in dict.fromkeys(relevant + ([best] if best else []))]
+        reasons = role_reasons(form, facts.persons, [p.form for p in passages])
+        reasons += quantifier_reasons(claim, local)
+        if best is not None:
+            reasons += negation_reasons(form, [match_form(best.text)])
+        words = lambda part: [w for w in match_form(part).split() if w not in FUNCTION_WORDS and not w.isdigit()]  # noqa: E731
+        for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
+                                       s.min_segment_coverage):
+            reasons.append(f"the passage does not say '{part}'")
         return reasons
 
     @staticmethod

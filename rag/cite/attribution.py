@@ -1,0 +1,125 @@
+"""What a sentence says about its facts, compared with what the passage says about the same facts: the
+role a person holds (Bí thư vs Phó Bí thư), a whole claimed where the passage gives a part ("cả 18 xã" vs
+"6/18 xã"), and negation ("chưa hoàn thành" vs "hoàn thành").
+
+Pure functions over match forms (accent-folded syllables, abbreviations expanded); `rag.cite.support`
+turns their findings into reasons.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.cite.text import contains_phrase, match_form
+from rag.text.vietnamese import fold, normalize
+
+# Offices of Vietnamese Party and state bodies (folded). "pho" before one makes a deputy; "nguyen" a former holder.
+_ROLE_HEADS = ("tong bi thu", "bi thu", "chu tich", "tong giam doc", "giam doc", "truong ban", "bo truong",
+               "thu tuong", "chanh an", "vien truong", "truong phong", "cuc truong", "vu truong",
+               "chanh van phong", "tu lenh", "chi huy truong", "hieu truong", "tong cuc truong", "chu nhiem")
+_ROLE = re.compile(r"(?<!\w)(pho |thu )?(" + "|".join(sorted(_ROLE_HEADS, key=len, reverse=True)) + r")(?!\w)")
+_ROLE_REACH = 10  # syllables around a name where its title is written ("Phó Bí thư Huyện ủy X", "X, Bí thư ...")
+
+# A negator is a word of its own: "không gian", "không khí", "hàng không" are nouns, "không chỉ ... mà còn"
+# and "không ngừng" affirm.
+_NEGATOR = re.compile(r"(?<!\w)(?<!hang )(khong|chua|chang|khong he|chua he)(?! (?:gian|khi|quan|chi|nhung|ngung|it|ke|luc|phan|so|biet bao|the thieu|lau|ai)\b)(?!\w)")
+_NEGATED_QUESTION = re.compile(r"(?<!\w)(?:hay|hoac|or) (?:khong|chua)(?!\w)")
+
+# A whole ("tất cả", "toàn bộ", "cả 18", "18/18", "100%") and the words by which a passage states one.
+_WHOLE_CLAIM = re.compile(r"(?<!\w)(tat ca|toan bo|ca (\d+)|moi)(?!\w)")
+_WHOLE_SOURCE = re.compile(r"(?<!\w)(tat ca|toan bo|ca|moi|100|deu|het|toan|all|every)(?!\w)")
+_WHOLE_SHARE = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
+
+
+def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
+    """(office, is deputy) written next to each mention of `person` in a match form."""
+    out = []
+    for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
+        before = form[:m.start()].split()[-_ROLE_REACH:]
+        after = form[m.end():].split()[:_ROLE_REACH]
+        # The title nearest to the name: the last before it, else the first after it (", Bí thư ...").
+        found = list(_ROLE.finditer(" ".join(before)))
+        if found:
+            role = found[-1]
+        else:
+            role = _ROLE.search(" ".join(after))
+        if role:
+            out.append((role.group(2), role.group(1) is not None))
+    return out
+
+
+def role_reasons(claim_form: str, persons: tuple[str, ...], source_forms: list[str]) -> list[str]:
+    """A person given an office the passage gives them only as a deputy, or the other way round."""
+    reasons = []
+    for person in persons:
+        claimed = person_roles(claim_form, person)
+        stated = [r for f in source_forms for r in person_roles(f, person)]
+        for office, deputy in claimed:
+            same_office = [d for o, d in stated if o == office]
+            if same_office and deputy not in same_office:
+                title = ("deputy " if deputy else "") + office
+                reasons.append(f"in the passage, {person} is not '{title}'")
+            elif not same_office and stated and not any(o == office for o, _ in stated):
+                held = ", ".join(sorted({("pho " if d else "") + o for o, d in stated}))
+                reasons.append(f"in the passage, {person} is {held}, not {('pho ' if deputy else '') + office}")
+    return reasons
+
+
+def negations(form: str) -> int:
+    return len(_NEGATOR.findall(_NEGATED_QUESTION.sub(" ", form)))
+
+
+def negation_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
+    """The sentence denies what the passage asserts, or asserts what it denies (in the clauses it comes from)."""
+    if not local_forms:
+        return []
+    mine = negations(claim_form)
+    theirs = max(negations(f) for f in local_forms)
+    if mine > theirs:
+        return ["the sentence states a negation that the passage does not"]
+    if mine < theirs:
+        return ["the passage states a negation that the sentence leaves out"]
+    return []
+
+
+def quantifier_reasons(claim_text: str, local_texts: list[str]) -> list[str]:
+    """'cả 18 xã', 'tất cả', '18/18' where the passage's clauses give a part ('6/18') or no whole at all."""
+    claim_form = light_form(claim_text)
+    local_forms = [light_form(t) for t in local_texts]
+    wholes = [m for m in _WHOLE_CLAIM.finditer(claim_form)]
+    shares = [(int(a), int(b)) for a, b in _WHOLE_SHARE.findall(claim_form)]
+    claims_whole = bool(wholes) or any(a == b for a, b in shares) or bool(re.search(r"(?<![\d.,])100 ?%", claim_form))
+    if not claims_whole:
+        return []
+    local = " | ".join(local_forms)
+    for a, b in _WHOLE_SHARE.findall(local):
+        totals = {m.group(2) for m in wholes if m.group(2)} | {str(y) for x, y in shares if x == y}
+        if int(a) < int(b) and str(int(b)) in totals:
+            return [f"the passage gives {a}/{b}, not all {b}"]
+    if any(_WHOLE_SOURCE.search(f) for f in local_forms) or any(int(a) == int(b) for a, b in _WHOLE_SHARE.findall(local)):
+        return []
+    return ["the sentence claims a whole ('all') that the passage does not state"]
+
+
+def light_form(text: str) -> str:
+    """Folded and lower-cased with punctuation kept: '6/18' stays a share (match forms drop the '/')."""
+    return fold(normalize(text)).lower()
+
+
+# Where an added clause starts: a comma, a semicolon, "và", "đồng thời", "trong đó", "nhưng" (match forms).
+_SEGMENT = re.compile(r"[,;:()]|(?<!\w)(?:va|dong thoi|trong do|nhung|con|and|while)(?!\w)")
+
+
+def uncovered_segments(claim: str, passage_forms: list[str], content_words, min_words: int,
+                       min_coverage: float) -> list[str]:
+    """Parts of the sentence (between commas and conjunctions) whose content words the passages mostly lack:
+    an invented clause added to a supported one."""
+    out = []
+    for part in _SEGMENT.split(light_form(claim)):
+        words = [w for w in content_words(part)]
+        if len(words) < min_words:
+            continue
+        found = sum(1 for w in words if any(contains_phrase(f, w) for f in passage_forms))
+        if found / len(words) < min_coverage:
+            out.append(part.strip())
+    return out
