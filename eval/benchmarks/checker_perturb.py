@@ -114,7 +114,7 @@ def count_swap(sentence: str, passage: str, rng: random.Random) -> str | None:
     value = int(rng.choice(rivals).key)
     if value not in stated:
         return None
-    new = vietnamese_words(value) if value < 1000 and rng.random() < 0.5 else str(value)
+    new = vietnamese_words(value) if 1 < value < 1000 and rng.random() < 0.5 else str(value)
     return _swap(sentence, n.start, n.end, new[0].upper() + new[1:] if n.start == 0 else new)
 
 

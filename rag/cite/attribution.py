@@ -65,19 +65,73 @@ def role_reasons(claim_form: str, persons: tuple[str, ...], source_forms: list[s
     return reasons
 
 
-def negations(form: str) -> int:
-    return len(_NEGATOR.findall(_NEGATED_QUESTION.sub(" ", form)))
+def office_reasons(claim_form: str, source_forms: list[str]) -> list[str]:
+    """'Phó Bí thư Thành ủy Đà Nẵng' where the passage writes only 'Bí thư Thành ủy Đà Nẵng' (or the other way
+    round): the office with the body it belongs to, whoever holds it."""
+    def offices(form: str) -> dict[tuple[str, str], set[bool]]:
+        out: dict[tuple[str, str], set[bool]] = {}
+        for m in _ROLE.finditer(form):
+            body = " ".join(form[m.end():].split()[:3])
+            out.setdefault((m.group(2), body), set()).add(m.group(1) is not None)
+        return out
+
+    stated: dict[tuple[str, str], set[bool]] = {}
+    for f in source_forms:
+        for key, flags in offices(f).items():
+            stated.setdefault(key, set()).update(flags)
+    reasons = []
+    for (office, body), flags in offices(claim_form).items():
+        if body and (office, body) in stated and not flags & stated[(office, body)]:
+            reasons.append(f"the passage names '{'pho ' if not next(iter(flags)) else ''}{office} {body}', "
+                           "not this office")
+    return reasons
+
+
+_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2}|\d{2})(?!\d)")
+
+
+def range_reasons(claim_text: str, source_texts: list[str]) -> list[str]:
+    """'nhiệm kỳ 2016-2021', 'giai đoạn 2016-2020': a term or period is stated whole, not year by year."""
+    stated = {(a, b[-2:]) for t in source_texts for a, b in _RANGE.findall(t)}
+    if not stated:
+        return []  # the passage gives no period at all: the years are checked one by one
+    return [f"the passage gives no period {a}-{b}" for a, b in _RANGE.findall(claim_text) if (a, b[-2:]) not in stated]
+
+
+def negated_words(form: str) -> tuple[set[str], set[str]]:
+    """(words under a negation, words asserted) of a match form: a negator governs the next two words."""
+    words = _NEGATED_QUESTION.sub(" ", form).split()
+    negated: set[str] = set()
+    plain: set[str] = set()
+    i = 0
+    text = " ".join(words)
+    starts = {len(text[:m.start()].split()): len(m.group(1).split()) for m in _NEGATOR.finditer(text)}
+    while i < len(words):
+        if i in starts:
+            span = starts[i]
+            negated.update(words[i + span:i + span + 2])
+            i += span + 2
+            continue
+        plain.add(words[i])
+        i += 1
+    return negated, plain
 
 
 def negation_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
-    """The sentence denies what the passage asserts, or asserts what it denies (in the clauses it comes from)."""
+    """The sentence denies what the passage asserts, or asserts what it denies: a word negated on one side
+    stands asserted (and nowhere negated) on the other."""
     if not local_forms:
         return []
-    mine = negations(claim_form)
-    theirs = max(negations(f) for f in local_forms)
-    if mine > theirs:
+    mine_negated, mine_plain = negated_words(claim_form)
+    theirs_negated, theirs_plain = set(), set()
+    for f in local_forms:
+        n, p = negated_words(f)
+        theirs_negated |= n
+        theirs_plain |= p
+    if mine_negated and not (mine_negated & theirs_negated) and mine_negated & theirs_plain:
         return ["the sentence states a negation that the passage does not"]
-    if mine < theirs:
+    dropped = (theirs_negated - theirs_plain) & mine_plain - mine_negated
+    if dropped and not mine_negated & theirs_negated:
         return ["the passage states a negation that the sentence leaves out"]
     return []
 

@@ -87,6 +87,10 @@ def _replace_run(m: re.Match, text: str) -> str:
             value = vietnamese_value(words)
             return str(value) if value is not None else raw
         return raw
+    if words[-1] == "năm" and words[-2] in ("mười", "mươi", "trăm", "nghìn", "ngàn"):
+        # five after a ten is written "lăm": "mười năm", "năm mươi năm" are ten and fifty years
+        value = vietnamese_value(words[:-1])
+        return raw if value is None else f"{value} {raw.split()[-1]}"
     if not any(w in ("mười", "mươi", "trăm", "nghìn", "ngàn") for w in words):
         return raw  # "hai ba" or "năm một": a list, a date, not a compound number
     value = vietnamese_value(words)

@@ -13,7 +13,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from rag.cite.attribution import negation_reasons, quantifier_reasons, role_reasons, uncovered_segments
+from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
+                                  uncovered_segments)
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
@@ -187,6 +188,8 @@ class SupportChecker:
         form = match_form(claim)
         local = [c.text for c in dict.fromkeys(relevant + ([best] if best else []))]
         reasons = role_reasons(form, facts.persons, [p.form for p in passages])
+        reasons += office_reasons(form, [p.form for p in passages])
+        reasons += range_reasons(claim, [f"{p.header} {p.text}" for p in passages])
         reasons += quantifier_reasons(claim, local)
         if best is not None:
             reasons += negation_reasons(form, [match_form(best.text)])
