@@ -108,7 +108,8 @@ def build_pairs(articles: list[dict], seed: int = 12) -> list[dict]:
         for kind in REWRITES + FABRICATIONS:
             for i in order:
                 s, p = windows[i]
-                new = makers[kind](s, p, rng)
+                # a wrong place, year or person must be one the title does not state either
+                new = makers[kind](s, f"{a['title']}. {p}" if kind.startswith("wrong_") else p, rng)
                 if new and new != s:
                     add(kind, new, p)
                     break

@@ -136,7 +136,7 @@ def role_swap(sentence: str, passage: str, rng: random.Random) -> str | None:
 def quantifier(sentence: str, passage: str, rng: random.Random) -> str | None:
     """A part claimed as the whole: '6/18 xã' -> 'cả 18 xã'; 'nhiều cán bộ' -> 'tất cả cán bộ'."""
     share = re.search(r"(?<![\d.,/])(\d{1,5})\s*/\s*(\d{1,5})(?![\d/])", sentence)
-    is_date = share and int(share.group(1)) <= 31 and int(share.group(2)) <= 12
+    is_date = share and ((int(share.group(1)) <= 31 and int(share.group(2)) <= 12) or int(share.group(2)) >= 1900)
     if share and not is_date and int(share.group(1)) < int(share.group(2)) and not re.search(r"\d\s*/\s*\d+\s*/", sentence):
         whole = share.group(2)
         new = rng.choice([f"cả {whole}", f"tất cả {whole}", f"{whole}/{whole}", f"toàn bộ {whole}"])

@@ -27,7 +27,7 @@ _NEGATED_QUESTION = re.compile(r"(?<!\w)(?:hay|hoac|or) (?:khong|chua)(?!\w)")
 
 # A whole ("tất cả", "toàn bộ", "cả 18", "18/18", "100%") and the words by which a passage states one.
 _WHOLE_CLAIM = re.compile(r"(?<!\w)(tat ca|toan bo|ca (\d+)|moi)(?!\w)")
-_WHOLE_SOURCE = re.compile(r"(?<!\w)(tat ca|toan bo|ca|moi|100|deu|het|toan|all|every)(?!\w)")
+_WHOLE_SOURCE = re.compile(r"(?<!\w)(tat ca|toan bo|toan the|moi|100 ?%|all|every)(?!\w)")
 _WHOLE_SHARE = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 
 
@@ -98,40 +98,41 @@ def range_reasons(claim_text: str, source_texts: list[str]) -> list[str]:
     return [f"the passage gives no period {a}-{b}" for a, b in _RANGE.findall(claim_text) if (a, b[-2:]) not in stated]
 
 
-def negated_words(form: str) -> tuple[set[str], set[str]]:
-    """(words under a negation, words asserted) of a match form: a negator governs the next two words."""
+def negated_pairs(form: str) -> tuple[set[str], set[str]]:
+    """(word pairs right after a negator, word pairs asserted) of a match form: "chưa thực hiện trách nhiệm"
+    negates "thuc hien" there, whatever the same words do elsewhere."""
     words = _NEGATED_QUESTION.sub(" ", form).split()
-    negated: set[str] = set()
-    plain: set[str] = set()
-    i = 0
     text = " ".join(words)
     starts = {len(text[:m.start()].split()): len(m.group(1).split()) for m in _NEGATOR.finditer(text)}
-    while i < len(words):
+    negated: set[str] = set()
+    plain: set[str] = set()
+    after_negator = -1
+    for i in range(len(words) - 1):
         if i in starts:
-            span = starts[i]
-            negated.update(words[i + span:i + span + 2])
-            i += span + 2
+            after_negator = i + starts[i]
             continue
-        plain.add(words[i])
-        i += 1
+        pair = f"{words[i]} {words[i + 1]}"
+        if i == after_negator:
+            negated.add(pair)
+        elif i > after_negator:
+            plain.add(pair)
     return negated, plain
 
 
 def negation_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
-    """The sentence denies what the passage asserts, or asserts what it denies: a word negated on one side
-    stands asserted (and nowhere negated) on the other."""
+    """The sentence denies what the passage asserts, or asserts what it denies: the words right after a
+    negator on one side stand asserted, with no negator, on the other."""
     if not local_forms:
         return []
-    mine_negated, mine_plain = negated_words(claim_form)
+    mine_negated, mine_plain = negated_pairs(claim_form)
     theirs_negated, theirs_plain = set(), set()
     for f in local_forms:
-        n, p = negated_words(f)
+        n, p = negated_pairs(f)
         theirs_negated |= n
         theirs_plain |= p
-    if mine_negated and not (mine_negated & theirs_negated) and mine_negated & theirs_plain:
+    if (mine_negated - theirs_negated) & theirs_plain:
         return ["the sentence states a negation that the passage does not"]
-    dropped = (theirs_negated - theirs_plain) & mine_plain - mine_negated
-    if dropped and not mine_negated & theirs_negated:
+    if (theirs_negated - mine_negated) & mine_plain:
         return ["the passage states a negation that the sentence leaves out"]
     return []
 
@@ -152,6 +153,9 @@ def quantifier_reasons(claim_text: str, local_texts: list[str]) -> list[str]:
             return [f"the passage gives {a}/{b}, not all {b}"]
     if any(_WHOLE_SOURCE.search(f) for f in local_forms) or any(int(a) == int(b) for a, b in _WHOLE_SHARE.findall(local)):
         return []
+    totals = {m.group(2) for m in wholes if m.group(2)}
+    if any(re.search(rf"(?<!\w)(?:ca|deu) {t}(?!\w)|(?<!\w){t}\W+(?:\w+ ){{0,4}}deu(?!\w)", local) for t in totals):
+        return []  # "cả 18 xã", "18 xã đều ..."
     return ["the sentence claims a whole ('all') that the passage does not state"]
 
 
