@@ -79,7 +79,7 @@ def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChec
             continue
         cited = [sources[m] for m in markers if m in sources]
         verdict = checker.check(sentence, cited)
-        reasons = verdict.reasons + tuple(f"no source [{m}]" for m in markers if m not in sources)
+        reasons = verdict.reasons + verdict.notes + tuple(f"no source [{m}]" for m in markers if m not in sources)
         supported = verdict.supported and all(m in sources for m in markers)
         sentences.append(SentenceCheck(sentence, markers, supported, reasons))
         for m in markers:
@@ -109,22 +109,8 @@ def _helps(checker: SupportChecker, sentence: str, marker: int, markers: tuple[i
 # ---------------------------------------------------------------- passages and quotes
 
 
-# Sentences that give orders to whoever reads them (prompt injection), accent-folded.
-_INSTRUCTION = re.compile(
-    r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b\W+(?:\w+\W+){0,4}?"
-    r"(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules?|prompts?)\b"
-    r"|\b(tra loi rang|hay tra loi|answer that|respond that|you are now)\b")
-
-
-def without_instructions(text: str) -> str:
-    """The passage minus sentences that instruct the reader: an injected order is not evidence."""
-    from rag.text.vietnamese import fold
-
-    return " ".join(s for s in split_sentences(text) if not _INSTRUCTION.search(fold(s)))
-
-
 def chunk_passage(chunk: Chunk) -> Passage:
-    return prepare_passage(without_instructions(chunk.text), chunk.header(), tuple(chunk.years))
+    return prepare_passage(chunk.text, chunk.header(), tuple(chunk.years))
 
 
 def citation_passage(citation: Citation) -> Passage:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Callable
 
 from rag.cite.facts import DateFact, find_dates, find_names, find_numbers
+from rag.cite.injection import without_instructions
 from rag.cite.numbers import digits_for_words
 from rag.cite.text import match_syllables
 from rag.text.crosslingual import english_terms
@@ -248,7 +249,8 @@ def _leading_year(sentence: str) -> int | None:
 @lru_cache(maxsize=512)
 def prepare_passage(text: str, header: str = "", frame_years: tuple[int, ...] = ()) -> Passage:
     """Split into clauses and record facts; `frame_years` are the years the article reports on."""
-    text, header = digits_for_words(text), digits_for_words(header)
+    # An instruction planted in a source is never evidence; numbers in words are read as digits.
+    text, header = digits_for_words(without_instructions(text)), digits_for_words(header)
     frame: set[int] = set(frame_years)
     clauses: list[Clause] = []
     for sentence in split_sentences(text):

@@ -18,6 +18,7 @@ from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_r
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
+from rag.text.places import admin_names_in, provinces_in
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
@@ -52,6 +53,7 @@ class Verdict:
     best_clause: str | None
     coverage: float
     similarity: float | None = None
+    notes: tuple[str, ...] = ()  # what the source leaves unsaid without contradicting it ("not stated in the source")
 
 
 def claim_text(sentence: str) -> str:
@@ -85,7 +87,11 @@ class SupportChecker:
                     or {k for k, *_ in c.persons} & set(facts.persons)]
         relevant = anchored or ([best] if best else [])
         reasons: list[str] = []
-        reasons += self._fact_reasons(claim, facts, passages, relevant)
+        notes: list[str] = []
+        reasons += self._fact_reasons(claim, facts, passages, relevant, notes)
+        if notes:  # the words of a place the source does not state are not asked of it either
+            unsaid = {w for n in notes if n.startswith("place '") for w in n.split("'")[1].split()}
+            content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
@@ -109,7 +115,7 @@ class SupportChecker:
             score = self.entailment(premise, claim)
             if score < s.min_entailment:
                 reasons.append(f"the entailment model does not find it in the passage ({score:.2f})")
-        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity)
+        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity, tuple(notes))
 
     # ------------------------------------------------------------------ parts
 
@@ -121,8 +127,14 @@ class SupportChecker:
         return groups([it.value for it in seq if it.kind == "w"], language)
 
     @staticmethod
-    def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause]) -> list[str]:
+    def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause],
+                      notes: list[str]) -> list[str]:
+        """Numbers, dates, years, names and quotes the passages must state. A place or year they do not state
+        is only noted when the source is bare text (no title, date or place) that names no other: the
+        article's own place and year are often left out of its passages."""
         reasons = []
+        bare = not any(p.header for p in passages)
+        places = unstated_places(claim, passages) if bare else set()
         numbers = set().union(*(c.number_keys for p in passages for c in p.clauses)) | {
             k for p in passages for k in _header_numbers(p)}
         for date in facts.dates:
@@ -134,13 +146,19 @@ class SupportChecker:
         all_years = set().union(*(p.years for p in passages))
         scope = set().union(*(c.scope for c in relevant)) if relevant else set()
         for year in facts.years:
-            if year not in all_years:
+            if year not in all_years and bare and not all_years:
+                notes.append(f"year {year} is not stated in the source")
+            elif year not in all_years:
                 reasons.append(f"year {year} is not in the cited passage")
             elif scope and year not in scope:
                 reasons.append(f"the passage states this for {', '.join(map(str, sorted(scope)))}, not {year}")
         forms = [p.form for p in passages]
         for name in facts.names:
-            if not any(contains_phrase(f, name) for f in forms):
+            if any(contains_phrase(f, name) for f in forms):
+                continue
+            if name in places:
+                notes.append(f"place '{name}' is not stated in the source")
+            else:
                 reasons.append(f"name '{name}' is not in the cited passage")
         for body in facts.bodies:
             if not any(contains_phrase(f, body) for f in forms):
@@ -231,6 +249,14 @@ def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:
         if close:
             reasons.append(f"the passage gives {', '.join(close)}, not {share}")
     return reasons
+
+
+def unstated_places(claim: str, passages: Sequence[Passage]) -> set[str]:
+    """Places the sentence names (match forms) when the passages name no province or district at all."""
+    text = " ".join(p.text for p in passages)
+    if provinces_in(text, capitalised=True) or admin_names_in(text):
+        return set()
+    return {match_form(n) for n in provinces_in(claim, capitalised=True) + admin_names_in(claim)}
 
 
 def _header_numbers(passage: Passage) -> set[str]:
