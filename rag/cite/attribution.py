@@ -37,12 +37,17 @@ def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
     for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
         before = form[:m.start()].split()[-_ROLE_REACH:]
         after = form[m.end():].split()[:_ROLE_REACH]
-        # The title nearest to the name: the last before it, else the first after it (", Bí thư ...").
+        # The title nearest to the name, before it ("Bí thư Huyện ủy X") or after it ("X, Bí thư ...").
         found = list(_ROLE.finditer(" ".join(before)))
-        if found:
-            role = found[-1]
+        after_role = _ROLE.search(" ".join(after))
+        role = found[-1] if found else None
+        if role is not None:
+            gap_before = len(" ".join(before)[role.end():].split())
+            gap_after = len(" ".join(after)[:after_role.start()].split()) if after_role else _ROLE_REACH
+            if gap_after < gap_before:
+                role = after_role
         else:
-            role = _ROLE.search(" ".join(after))
+            role = after_role
         if role:
             out.append((role.group(2), role.group(1) is not None))
     return out

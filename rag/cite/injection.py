@@ -5,7 +5,8 @@ an instruction does, by the kinds of words it combines, not by one known phrasin
   - it addresses someone: the reader or the answering system ("bạn", "you", "trợ lý", "AI", "mô hình", "model");
   - it directs: an imperative ("hãy", "đừng", "bỏ qua", "ignore", "pretend", "please");
   - it talks about the answer or the rules of answering ("trả lời", "câu trả lời", "instructions", "prompt").
-Any two of the three kinds make an instruction (a strong imperative with words about answering counts).
+Any two of the three kinds make an instruction (a strong imperative with words about answering counts), and
+naming the answering system as such ("trợ lý ảo", "chatbot", "language model") is enough alone.
 Such sentences are removed from every passage before any fact is read from it.
 """
 
@@ -27,6 +28,9 @@ _ABOUT_ANSWERING = re.compile(
     r"ghi rằng|hướng dẫn|chỉ dẫn|mệnh lệnh|lệnh|quy tắc|trích dẫn|kết luận rằng|báo rằng|xuất ra|"
     r"prompt|instructions?|answers?|respond|response|reply|output|say that|state that|claim that|"
     r"write that|tell|cite|citations?)(?!\w)")
+# The answering system named as such: a news report has no reason to write to one, so this alone suffices.
+_SYSTEM = re.compile(r"(?<!\w)(trợ lý ảo|trợ lí ảo|chatbot|chat bot|mô hình ngôn ngữ|language model|ai system|"
+                     r"ai assistant|assistant|llm|gpt)(?!\w)")
 # Dropped even without an address: a strong imperative about the answer ("Hãy trả lời rằng ...").
 _STRONG = re.compile(r"(?<!\w)(hãy|đừng|bỏ qua|phớt lờ|ignore|disregard|forget|pretend|please|override)(?!\w)")
 
@@ -36,7 +40,8 @@ def addresses_the_reader(sentence: str) -> bool:
     address = bool(_ADDRESS.search(form)) or re.search(r"(?<!\w)AI(?!\w)", sentence) is not None
     direct = bool(_DIRECT.search(form))
     about = bool(_ABOUT_ANSWERING.search(form))
-    return (address and (direct or about)) or (bool(_STRONG.search(form)) and about)
+    system = bool(_SYSTEM.search(form)) or re.search(r"(?<!\w)AI\b.{0,40}\b(reading|đọc)", sentence) is not None
+    return system or (address and (direct or about)) or (bool(_STRONG.search(form)) and about)
 
 
 def without_instructions(text: str) -> str:

@@ -79,8 +79,24 @@ def _is_lone_count(word: str, after: str) -> bool:
     return True
 
 
+def _in_a_name(m: re.Match, text: str) -> bool:
+    """'Tháp Mười', 'Ba Đình', 'Năm Căn': a capitalised number word inside a run of capitalised words."""
+    raw = m.group(0)
+    before = re.search(r"(\S+)\s*$", text[:m.start()])
+    after = re.match(r"\s*(\S+)", text[m.end():])
+    capital = lambda w: w[:1].isupper()  # noqa: E731
+    if any(capital(w) for w in raw.split()[1:]):
+        return True
+    if not capital(raw):
+        return False
+    opens = before is None or before.group(1)[-1] in ".!?:;\"“(-–"
+    return not opens or (after is not None and capital(after.group(1)))
+
+
 def _replace_run(m: re.Match, text: str) -> str:
     raw = m.group(0)
+    if _in_a_name(m, text):
+        return raw
     words = raw.lower().split()
     if len(words) == 1:
         if words[0] == "mười" or _is_lone_count(raw, text[m.end():]):
