@@ -186,3 +186,37 @@ def uncovered_segments(claim: str, passage_forms: list[str], content_words, min_
         if found / len(words) < min_coverage:
             out.append(part.strip())
     return out
+
+
+def _number_slots(text: str) -> list[tuple[str, str, str]]:
+    """(number key, the word before it, the word after it) in match form, for each count of the text."""
+    from rag.cite.facts import find_numbers
+
+    out = []
+    for n in find_numbers(text):
+        if n.is_year:
+            continue
+        before = re.findall(r"[^\W\d_]+", text[max(0, n.start - 30):n.start])
+        after = re.findall(r"[^\W\d_]+", text[n.end:n.end + 30])
+        between_before = text[max(0, n.start - 30):n.start]
+        # a neighbour behind punctuation ("(21 tuổi)", "771.") is no neighbour
+        prev = match_form(before[-1]) if before and re.search(r"[^\W\d_]+\s*$", between_before) else ""
+        nxt = match_form(after[0]) if after and re.match(r"\s*[^\W\d_]", text[n.end:]) else ""
+        out.append((n.key, prev, nxt))
+    return out
+
+
+def slot_reasons(claim: str, best_clause: str) -> list[str]:
+    """A count put where the passage's closest clause has another: same word before and after it
+    ("có 14 năm công tác" where the clause says "có 16 năm công tác")."""
+    stated = _number_slots(best_clause)
+    keys = {k for k, _, _ in stated}
+    reasons = []
+    for key, prev, nxt in _number_slots(claim):
+        if key in keys or not (prev or nxt):
+            continue
+        for other, p, n in stated:
+            if (prev == p or not prev or not p) and (nxt == n or not nxt or not n) and (prev == p or nxt == n):
+                reasons.append(f"where the passage gives {other}, the sentence gives {key}")
+                break
+    return reasons

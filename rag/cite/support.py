@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
-                                  uncovered_segments)
+                                  slot_reasons, uncovered_segments)
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
@@ -44,6 +44,7 @@ class SupportSettings:
     min_entailment: float = 0.5
     min_segment_words: int = 3  # a part of the sentence between commas/conjunctions with this many content words ...
     min_segment_coverage: float = 0.5  # ... must have this share of them in the passage
+    min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,8 @@ class SupportChecker:
         reasons += quantifier_reasons(claim, local)
         if best is not None:
             reasons += negation_reasons(form, [match_form(best.text)])
+            if overlap(self._content_groups(claim, seq, language), best.syllables) >= s.min_slot_overlap * max(1, len(seq)):
+                reasons += slot_reasons(claim, best.text)
         words = lambda part: [w for w in match_form(part).split() if w not in FUNCTION_WORDS and not w.isdigit()]  # noqa: E731
         for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
                                        s.min_segment_coverage):
