@@ -26,8 +26,9 @@ _NEGATOR = re.compile(r"(?<!\w)(?<!hang )(khong|chua|chang|khong he|chua he)(?! 
 _NEGATED_QUESTION = re.compile(r"(?<!\w)(?:hay|hoac|or) (?:khong|chua)(?!\w)")
 
 # A whole ("tất cả", "toàn bộ", "cả 18", "18/18", "100%") and the words by which a passage states one.
-_WHOLE_CLAIM = re.compile(r"(?<!\w)(tat ca|toan bo|ca (\d+)|moi)(?!\w)")
-_WHOLE_SOURCE = re.compile(r"(?<!\w)(tat ca|toan bo|toan the|moi|100 ?%|all|every)(?!\w)")
+# With diacritics: folded, "mọi" (every) would be "mới" (new) and "cả" (all) "cá" (fish).
+_WHOLE_CLAIM = re.compile(r"(?<!\w)(tất cả|toàn bộ|cả (\d+)|mọi)(?!\w)")
+_WHOLE_SOURCE = re.compile(r"(?<!\w)(tất cả|toàn bộ|toàn thể|mọi|100 ?%|all|every)(?!\w)")
 _WHOLE_SHARE = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 
 
@@ -144,8 +145,8 @@ def negation_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
 
 def quantifier_reasons(claim_text: str, local_texts: list[str]) -> list[str]:
     """'cả 18 xã', 'tất cả', '18/18' where the passage's clauses give a part ('6/18') or no whole at all."""
-    claim_form = light_form(claim_text)
-    local_forms = [light_form(t) for t in local_texts]
+    claim_form = normalize(claim_text).lower()
+    local_forms = [normalize(t).lower() for t in local_texts]
     wholes = [m for m in _WHOLE_CLAIM.finditer(claim_form)]
     shares = [(int(a), int(b)) for a, b in _WHOLE_SHARE.findall(claim_form)]
     claims_whole = bool(wholes) or any(a == b for a, b in shares) or bool(re.search(r"(?<![\d.,])100 ?%", claim_form))
@@ -159,7 +160,7 @@ def quantifier_reasons(claim_text: str, local_texts: list[str]) -> list[str]:
     if any(_WHOLE_SOURCE.search(f) for f in local_forms) or any(int(a) == int(b) for a, b in _WHOLE_SHARE.findall(local)):
         return []
     totals = {m.group(2) for m in wholes if m.group(2)}
-    if any(re.search(rf"(?<!\w)(?:ca|deu) {t}(?!\w)|(?<!\w){t}\W+(?:\w+ ){{0,4}}deu(?!\w)", local) for t in totals):
+    if any(re.search(rf"(?<!\w)(?:cả|đều) {t}(?!\w)|(?<!\w){t}\W+(?:\w+ ){{0,4}}đều(?!\w)", local) for t in totals):
         return []  # "cả 18 xã", "18 xã đều ..."
     return ["the sentence claims a whole ('all') that the passage does not state"]
 

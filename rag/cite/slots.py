@@ -18,7 +18,7 @@ from rag.cite.injection import without_instructions
 from rag.cite.numbers import digits_for_words
 from rag.cite.text import match_syllables
 from rag.text.crosslingual import english_terms
-from rag.text.vietnamese import ENGLISH_STOPWORDS, split_sentences
+from rag.text.vietnamese import ENGLISH_STOPWORDS, normalize, split_sentences
 
 # Vietnamese function words (folded): they carry no claim, so they neither support nor contradict one.
 FUNCTION_WORDS = frozenset(
@@ -250,7 +250,7 @@ def _leading_year(sentence: str) -> int | None:
 def prepare_passage(text: str, header: str = "", frame_years: tuple[int, ...] = ()) -> Passage:
     """Split into clauses and record facts; `frame_years` are the years the article reports on."""
     # An instruction planted in a source is never evidence; numbers in words are read as digits.
-    text, header = digits_for_words(without_instructions(text)), digits_for_words(header)
+    text, header = digits_for_words(without_instructions(normalize(text))), digits_for_words(normalize(header))
     frame: set[int] = set(frame_years)
     clauses: list[Clause] = []
     for sentence in split_sentences(text):

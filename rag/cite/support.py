@@ -19,6 +19,7 @@ from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
 from rag.text.places import admin_names_in, provinces_in
+from rag.text.vietnamese import normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
@@ -42,8 +43,8 @@ class SupportSettings:
     min_rival_fit: float = 0.5  # ... and fit at least this well: a common word alone is no evidence
     number_window: int = 4  # content words on each side of a count that say what it counts
     min_entailment: float = 0.5
-    min_segment_words: int = 3  # a part of the sentence between commas/conjunctions with this many content words ...
-    min_segment_coverage: float = 0.5  # ... must have this share of them in the passage
+    min_segment_words: int = 2  # a part of the sentence between commas/conjunctions with this many content words ...
+    min_segment_coverage: float = 0.6  # ... must have this share of them in the passage
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
 
@@ -73,7 +74,7 @@ class SupportChecker:
         self._vectors: dict[str, np.ndarray] = {}
 
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
-        claim = claim_text(sentence)
+        claim = normalize(claim_text(sentence))  # decomposed (NFD) text would split words at every accent
         language = sentence_language(claim)
         claim = digits_for_words(claim, english=language == "en")
         if not passages:
