@@ -159,7 +159,7 @@ def quantifier_reasons(claim_text: str, local_texts: list[str]) -> list[str]:
             return [f"the passage gives {a}/{b}, not all {b}"]
     if any(_WHOLE_SOURCE.search(f) for f in local_forms) or any(int(a) == int(b) for a, b in _WHOLE_SHARE.findall(local)):
         return []
-    totals = {m.group(2) for m in wholes if m.group(2)}
+    totals = {str(int(m.group(2))) for m in wholes if m.group(2)}
     if any(re.search(rf"(?<!\w)(?:cả|đều) {t}(?!\w)|(?<!\w){t}\W+(?:\w+ ){{0,4}}đều(?!\w)", local) for t in totals):
         return []  # "cả 18 xã", "18 xã đều ..."
     return ["the sentence claims a whole ('all') that the passage does not state"]

@@ -72,6 +72,8 @@ def _is_lone_count(word: str, after: str) -> bool:
     if w in ("một", "mốt", "tư", "lăm", "nhăm", "không", "linh", "lẻ", "trăm", "nghìn", "ngàn", "mươi"):
         return False
     nxt = after.split()[:1]
+    if w in ("hai", "bốn", "sáu", "bảy", "tám", "chín") and (not nxt or not nxt[0][:1].isalnum()):
+        return True  # "quận chín", "đoạn hai,": a number closing a phrase
     if not nxt or not nxt[0][:1].isalpha() or not nxt[0][0].islower():
         return False
     if w == "năm":
@@ -103,7 +105,11 @@ def _replace_run(m: re.Match, text: str) -> str:
             value = vietnamese_value(words)
             return str(value) if value is not None else raw
         return raw
-    if words[-1] == "năm" and words[-2] in ("mười", "mươi", "trăm", "nghìn", "ngàn"):
+    if words[-1] in ("nghìn", "ngàn") and len(words) > 1:
+        # "425 nghìn" is how the digits are written too: the multiplier stays a word
+        value = vietnamese_value(words[:-1])
+        return raw if value is None else f"{value} {raw.split()[-1]}"
+    if words[-1] == "năm" and (words[-2] in ("mười", "mươi", "trăm", "nghìn", "ngàn") or vietnamese_value(words) is None):
         # five after a ten is written "lăm": "mười năm", "năm mươi năm" are ten and fifty years
         value = vietnamese_value(words[:-1])
         return raw if value is None else f"{value} {raw.split()[-1]}"
