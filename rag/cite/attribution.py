@@ -207,14 +207,18 @@ def _number_slots(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def slot_reasons(claim: str, best_clause: str) -> list[str]:
+def slot_reasons(claim: str, best_clause: str, passage_text: str) -> list[str]:
     """A count put where the passage's closest clause has another: same word before and after it
-    ("có 14 năm công tác" where the clause says "có 16 năm công tác")."""
+    ("có 14 năm công tác" where the clause says "có 16 năm công tác"), unless the passage also states the
+    sentence's count in that place elsewhere."""
     stated = _number_slots(best_clause)
     keys = {k for k, _, _ in stated}
+    elsewhere = _number_slots(passage_text)
     reasons = []
     for key, prev, nxt in _number_slots(claim):
         if key in keys or not (prev or nxt):
+            continue
+        if any(k == key and ((prev and p == prev) or (nxt and n == nxt)) for k, p, n in elsewhere):
             continue
         for other, p, n in stated:
             if (prev == p or not prev or not p) and (nxt == n or not nxt or not n) and (prev == p or nxt == n):

@@ -215,7 +215,7 @@ class SupportChecker:
             reasons += negation_reasons(form, [match_form(best.text)])
             content = self._content_groups(claim, seq, language)
             if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
-                reasons += slot_reasons(claim, best.text)
+                reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
         words = lambda part: [w for w in match_form(part).split() if w not in FUNCTION_WORDS and not w.isdigit()]  # noqa: E731
         for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
                                        s.min_segment_coverage):
