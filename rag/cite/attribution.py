@@ -32,25 +32,22 @@ _WHOLE_SOURCE = re.compile(r"(?<!\w)(tất cả|toàn bộ|toàn thể|mọi|100
 _WHOLE_SHARE = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 
 
+_NEXT_PERSON = re.compile(r"(?<!\w)(?:dong chi|ong|ba)(?!\w)")
+
+
 def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
-    """(office, is deputy) written next to each mention of `person` in a match form."""
+    """(office, is deputy) written next to each mention of `person` in a match form: the title nearest
+    before the name ("Bí thư Huyện ủy X") and every title after it up to the next person ("X- Phó Bí thư
+    HU- Chủ tịch UBND huyện": one person may hold two offices)."""
     out = []
     for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
-        before = form[:m.start()].split()[-_ROLE_REACH:]
-        after = form[m.end():].split()[:_ROLE_REACH]
-        # The title nearest to the name, before it ("Bí thư Huyện ủy X") or after it ("X, Bí thư ...").
-        found = list(_ROLE.finditer(" ".join(before)))
-        after_role = _ROLE.search(" ".join(after))
-        role = found[-1] if found else None
-        if role is not None:
-            gap_before = len(" ".join(before)[role.end():].split())
-            gap_after = len(" ".join(after)[:after_role.start()].split()) if after_role else _ROLE_REACH
-            if gap_after < gap_before:
-                role = after_role
-        else:
-            role = after_role
-        if role:
-            out.append((role.group(2), role.group(1) is not None))
+        before = " ".join(form[:m.start()].split()[-_ROLE_REACH:])
+        after = " ".join(form[m.end():].split()[:_ROLE_REACH])
+        stop = _NEXT_PERSON.search(after)
+        after = after[:stop.start()] if stop else after
+        found = [r for r in _ROLE.finditer(before) if len(before[r.end():].split()) <= 4]
+        roles = found[-1:] + list(_ROLE.finditer(after))
+        out.extend((r.group(2), r.group(1) is not None) for r in roles)
     return out
 
 
