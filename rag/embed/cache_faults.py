@@ -107,6 +107,8 @@ def _cause(stage: str, error: BaseException, path: Path, new_bytes: int) -> tupl
     free = disk.free_bytes(folder)
     if free is not None and free < max(new_bytes, 1_000_000):
         return _from_disk(disk.full_disk(folder))
+    if limit is not None and name == "SQLITE_IOERR_WRITE":  # room on the disk, yet a write failed: EFBIG
+        return _size_limit(path, stage)
     sound = quick_check(path)
     if sound is False:
         return _damaged(path)
