@@ -29,7 +29,8 @@ LIMIT_KB = 6000  # as tests/test_faults.py: pyvi unpickles its 4.4 MB model thro
 NEVER_FOR_A_HEALTHY_CACHE = ("damaged", "delete", "corrupt", "unreadable")
 
 
-def cache_line(result: subprocess.CompletedProcess, *says: str, never: tuple[str, ...] = NEVER_FOR_A_HEALTHY_CACHE) -> str:
+def cache_line(result: subprocess.CompletedProcess, *says: str,
+               never: tuple[str, ...] = NEVER_FOR_A_HEALTHY_CACHE) -> str:
     """The one warning line about the cache, after checking there is exactly one and no traceback."""
     assert "Traceback" not in result.stderr, result.stderr
     lines = [line for line in result.stderr.splitlines() if "embedding cache" in line]
@@ -74,7 +75,8 @@ def test_a_size_limit_with_a_large_cache_still_builds_and_leaves_the_cache_as_it
                "raise the limit", "needs no repair")
     embedded, reused = counts(limited)
     assert embedded > 0 and reused > 0  # the cache was still read
-    assert digest(own_cache) == before and not journal(own_cache).exists() and quick_check(own_cache / "embeddings.sqlite")
+    assert digest(own_cache) == before and not journal(own_cache).exists()
+    assert quick_check(own_cache / "embeddings.sqlite")
     assert len(load_index(index).articles) == 11 and answers(index)
 
     unlimited = build(news, index, cwd=work)
@@ -204,7 +206,8 @@ def test_a_full_disk_under_the_cache_is_named_and_the_build_finishes(work, news,
         {build_command(more)}; echo "second=$?"
         ls -a {cache}
     """
-    result = subprocess.run(["unshare", "-m", "bash", "-c", script], cwd=work, env={**_env(), "RAG_CACHE_DIR": str(cache)},
+    result = subprocess.run(["unshare", "-m", "bash", "-c", script], cwd=work,
+                            env={**_env(), "RAG_CACHE_DIR": str(cache)},
                             capture_output=True, text=True, encoding="utf-8", timeout=180)
     assert "first=0" in result.stdout and "second=0" in result.stdout, result.stdout + result.stderr
     cache_line(result, "is full", "RAG_CACHE_DIR to a folder on a disk with room")

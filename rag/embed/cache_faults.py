@@ -62,14 +62,16 @@ def _size_limit(path: Path, stage: str) -> tuple[str, str, str]:
     if stage != WRITE and _size(journal):  # left by an earlier write that the limit cut off
         reason = (f"an earlier write to it was cut off, and sqlite cannot roll it back from {journal.name} "
                   f"under this process's file-size limit (ulimit -f {limit // 1024})")
-        fix = "run one build without the limit (sqlite then finishes the rollback), or raise it; the cache needs no repair"
+        fix = ("run one build without the limit (sqlite then finishes the rollback), or raise it; "
+               "the cache needs no repair")
     else:
         reason += f" ({path.name} is {disk.megabytes(_size(path))})"
     return kind, reason, fix
 
 
 def _damaged(path: Path) -> tuple[str, str, str]:
-    return DAMAGED, "the file is damaged", f"delete {path} (the next build starts a new cache), or build with --no-cache"
+    fix = f"delete {path} (the next build starts a new cache), or build with --no-cache"
+    return DAMAGED, "the file is damaged", fix
 
 
 def quick_check(path: Path) -> bool | None:
@@ -90,7 +92,8 @@ def _cause(stage: str, error: BaseException, path: Path, new_bytes: int) -> tupl
         cause = disk.cause_of(error, folder)
         if cause is not None:
             return _from_disk(cause)
-        return OTHER, f"{folder} cannot be made", "set RAG_CACHE_DIR to a folder that can be made, or build with --no-cache"
+        return OTHER, f"{folder} cannot be made ({error.strerror})", (
+            "set RAG_CACHE_DIR to a folder that can be made, or build with --no-cache")
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (LOCKED, "another process holds a lock on it (another `rag index build`?)",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import resource
 import sqlite3
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -13,6 +11,8 @@ from rag import disk
 from rag.embed import cache_faults
 from rag.embed.cache import EmbeddingCache
 from rag.embed.cache_faults import READ, WRITE
+
+from conftest import file_size_limit
 
 
 class CountingEmbedder:
@@ -65,17 +65,6 @@ def test_a_damaged_cache_is_named_and_only_costs_the_caching(tmp_path):
     assert vectors.shape == (2, 4) and cache.misses == 2
     assert cache.problem.startswith(f"the embedding cache {bad} could not be opened: the file is damaged")
     assert f"Fix: delete {bad}" in cache.problem
-
-
-@contextmanager
-def file_size_limit(size: int):
-    """A real file-size limit (as `ulimit -f`) on this process for a moment; Python ignores SIGXFSZ."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 def _filled(path, rows: int = 2000):

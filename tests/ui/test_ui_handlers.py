@@ -4,10 +4,8 @@ filters, multi-turn, errors, feedback and uploads."""
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from ui import handlers, render
 from rag.evaluate.sets import feedback_rows
 from ui.feedback import FeedbackLog, read_log
 
+from conftest import file_size_limit
 from ui_fakes import UI_UPLOAD, ScriptedGenerator, build_fake_index, fake_pipeline
 
 
@@ -204,17 +203,6 @@ def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     # ... and a later 👎 for the same question wins and asks for a label.
     good, (review,), _ = feedback_rows(rows[:1] + [dict(rows[0], rating="down", comment="sai")])
     assert good == [] and review["needs_label"] and review["comment"] == "sai"
-
-
-@contextmanager
-def file_size_limit(size: int):
-    """A real file-size limit (as `ulimit -f`) on this process for a moment; Python ignores SIGXFSZ."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 @pytest.mark.parametrize("fault", ["size limit", "full disk"])
