@@ -88,11 +88,11 @@ def quick_check(path: Path) -> bool | None:
 
 def _cause(stage: str, error: BaseException, path: Path, new_bytes: int) -> tuple[str, str, str]:
     folder = path.parent
-    if isinstance(error, OSError):  # making the folder
-        cause = disk.cause_of(error, folder)
+    if isinstance(error, OSError):  # making the folder: the trouble is where it was to be made
+        cause = disk.cause_of(error, Path(error.filename).parent if error.filename else folder)
         if cause is not None:
             return _from_disk(cause)
-        return OTHER, f"{folder} cannot be made ({error.strerror})", (
+        return OTHER, f"{folder} cannot be made", (
             "set RAG_CACHE_DIR to a folder that can be made, or build with --no-cache")
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
