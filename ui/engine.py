@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Callable
 
 from rag.index.store import Index
-from rag.pipeline import RagPipeline, _make_generator
+from rag.pipeline import RagPipeline, make_generator
 from rag.retrieve.hybrid import HybridRetriever
 from rag.schema import QueryPlan
 from rag.text.vietnamese import fold
@@ -103,7 +103,7 @@ class Engine:
     while requests already running finish on the old one."""
 
     def __init__(self, pipeline: RagPipeline, feedback: FeedbackLog | None = None,
-                 generator_specs: list[str] | None = None, make_generator: Callable[..., Any] = _make_generator) -> None:
+                 generator_specs: list[str] | None = None, make_generator: Callable[..., Any] = make_generator) -> None:
         self._lock = threading.Lock()
         self.feedback = feedback
         self._make_generator = make_generator  # (spec, config, index) -> Generator

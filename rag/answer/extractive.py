@@ -19,7 +19,7 @@ import numpy as np
 from rag.ingest.articles import years_mentioned
 from rag.ingest.chunking import answer_units
 from rag.text.vietnamese import split_clauses
-from rag.answer.generator import Draft, constraint_reason, decline_text
+from rag.answer.generator import Draft, decline_text, decline_unmet_constraints
 from rag.index.store import Index
 from rag.schema import Citation, Hit, QueryPlan
 from rag.text.crosslingual import folded_alternatives
@@ -157,7 +157,10 @@ def format_date(iso: str | None, language: str) -> str | None:
 
 
 class ExtractiveGenerator:
+    """Satisfies `rag.answer.generator.Generator`."""
+
     name = "extractive"
+    needs_query_vector = True
 
     def __init__(self, index: Index, settings: ExtractiveSettings = ExtractiveSettings()) -> None:
         self.index = index
@@ -294,11 +297,10 @@ class ExtractiveGenerator:
         return f"Theo bài “{citation.title}”{source}: {quote} [{citation.marker}]."
 
     def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
+        declined = decline_unmet_constraints(plan, hits)
+        if declined:
+            return declined
         usable = [h for h in hits if h.matches_constraints]
-        if not usable:
-            names = [p for p in plan.unknown_places] if plan.unknown_places and not plan.places else []
-            place_names = sorted({h.chunk.place.district for h in hits if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
-            return Draft(decline_text(plan, constraint_reason(plan, place_names or names)), (), False)
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
         scored = self._score_units(plan, usable, query_vector)
@@ -309,8 +311,12 @@ class ExtractiveGenerator:
         text = " ".join(self._sentence(c, plan) for c in citations)
         return Draft(text, tuple(citations), True)
 
-    def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]:
-        yield self.generate(plan, hits, query_vector).text
+    def stream_draft(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None
+                     ) -> Iterator[str | Draft]:
+        """The answer is computed at once: its text as one piece, then the Draft."""
+        draft = self.generate(plan, hits, query_vector)
+        yield draft.text
+        yield draft
 
     def best_unit_score(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray) -> float | None:
         """For calibration: the score the decline threshold is compared with."""
