@@ -17,7 +17,7 @@ from rag.cite.checker import make_pipeline_checker
 from rag.index.milvus import attach_milvus  # pymilvus (an optional extra) is imported on use
 from rag.index.store import Index, load_index, read_manifest
 from rag.index.vectors import faiss_module
-from rag.retrieve.planning import plan_query
+from rag.retrieve.planning import QueryPlanner
 from rag.retrieve.hybrid import HybridRetriever, RetrievalSettings
 from rag.schema import Answer, Citation, Hit, QueryPlan
 
@@ -44,21 +44,45 @@ class RagPipeline:
     config: Config
     index: Index
     embedder: Embedder
+    planner: QueryPlanner
     retriever: HybridRetriever
     generator: Generator
     checker: Checker
+    # A per-request adjustment of the plan (the UI's place/year filters); see `view`.
+    refine_plan: Callable[[QueryPlan], QueryPlan] | None = None
+
+    def view(self, *, top_k: int | None = None, generator: Generator | None = None,
+             refine_plan: Callable[[QueryPlan], QueryPlan] | None = None) -> RagPipeline:
+        """This pipeline as one request should see it (another top-k, generator or plan filter), sharing
+        the index, models and checker; it answers through the same `answer()`/`stream()`."""
+        config = self.config if top_k is None else replace(self.config, top_k=top_k)
+        return replace(self, config=config, generator=generator or self.generator,
+                       refine_plan=refine_plan or self.refine_plan)
+
+    def with_index(self, index: Index, make: Callable[[str, Config, Index], Generator] | None = None) -> RagPipeline:
+        """The pipeline over another index (after an upload): what reads the index (planner, retriever,
+        generator) is rebuilt from it; config, embedder and checker are shared."""
+        generator = (make or make_generator)(self.config.llm, self.config, index)
+        return replace(self, index=index, planner=QueryPlanner.from_articles(index.articles.values()),
+                       retriever=HybridRetriever(index, self.embedder, self.retriever.settings),
+                       generator=generator)
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
+        """The question's plan, adjusted by `refine_plan` when set."""
+        plan = self._plan(question, history)
+        return self.refine_plan(plan) if self.refine_plan else plan
+
+    def _plan(self, question: str, history: list[str] | None) -> QueryPlan:
         """With an LLM, a follow-up is first rewritten as a standalone question; the rule-based carry-over
-        of place, year and topic (plan_query) handles the extractive default, and an LLM that fails when
+        of place, year and topic (the planner) handles the extractive default, and an LLM that fails when
         --fallback is set."""
         if history and isinstance(self.generator, Condenser):
             try:
-                return plan_query(self.generator.condense(history, question), self.retriever.gazetteer, None, self.retriever.restorer)
+                return self.planner.plan(self.generator.condense(history, question))
             except BackendError:
                 if not self.config.fallback:
                     raise
-        return plan_query(question, self.retriever.gazetteer, history, self.retriever.restorer)
+        return self.planner.plan(question, history)
 
     def _retrieve(self, plan: QueryPlan, top_k: int | None) -> tuple[np.ndarray | None, list[Hit]]:
         needs_vector = self.retriever.settings.mode != "bm25" or self.generator.needs_query_vector
@@ -126,8 +150,9 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
         index = replace(index, vectors=attach_milvus(index, config.vector_store.partition(":")[2]))
     embedder = embedder or make_embedder(spec)
     faiss_module().omp_set_num_threads(1)
+    planner = QueryPlanner.from_articles(index.articles.values())
     retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=config.retriever, top_k=config.top_k))
     generator = make_generator(config.llm, config, index)
     checker = make_pipeline_checker(embedder, chunks=index.chunk_by_id)
-    return RagPipeline(config=config, index=index, embedder=embedder, retriever=retriever,
+    return RagPipeline(config=config, index=index, embedder=embedder, planner=planner, retriever=retriever,
                        generator=generator, checker=checker)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.generator import Draft
+from rag.config import Config
 from rag.schema import Citation, Hit, QueryPlan
 from rag.text.vietnamese import folded_syllables
 
@@ -78,6 +79,15 @@ class ScriptedGenerator:
         draft = self.generate(plan, hits, query_vector)
         yield draft.text
         yield draft
+
+
+class StandInPipeline:
+    """Base for a scripted pipeline put straight into an Engine: every per-request view is itself."""
+
+    config = Config()
+
+    def view(self, **_settings):
+        return self
 
 
 def quote_in_passage(answer_text: str, citations, hits) -> tuple[Citation, ...]:

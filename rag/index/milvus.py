@@ -92,7 +92,7 @@ class ChunkMeta:
 def chunk_metadata(index) -> list[ChunkMeta]:
     """One ChunkMeta per chunk row of a `rag.index.store.Index`, with the same place keys and years that
     `HybridRetriever.satisfies` uses."""
-    from rag.ingest.articles import years_mentioned
+    from rag.text.dates import years_mentioned
     from rag.text.vietnamese import fold
 
     per_article: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
