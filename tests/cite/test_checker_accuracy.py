@@ -40,6 +40,6 @@ def test_benchmark_test_half_floor(test_half, form):
     bench, pairs = test_half
     result = bench.score(pairs, bench.make_check(lexical_only=True), form)
     assert result["pairs"] >= 1000
-    assert result["accuracy"] >= 0.93, result["by_kind"]
+    assert result["accuracy"] >= 0.95, result["by_kind"]
     assert result["rewrites_supported"] >= 0.95, result["by_kind"]
-    assert result["worst_fabrication_passed"] <= 0.25, result["by_kind"]
+    assert result["worst_fabrication_passed"] <= 0.12, result["by_kind"]  # ~60 pairs a kind in this third
