@@ -99,10 +99,13 @@ def _chunk_from_json(data: dict) -> Chunk:
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None,
+    progress: bool = False, cache=None, late_chunking: bool = True,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
-    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again."""
+    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
+    `late_chunking` and an embedder that exposes token states, answer units take their vectors from
+    their chunk's forward pass (rag/embed/late.py) instead of a pass of their own."""
+    from rag.embed.late import embed_chunks_and_units, supports_late
     import importlib.metadata as md
 
     def embed(texts: list[str]):
@@ -111,7 +114,6 @@ def build_index(
         return embedder.embed_passages(texts, progress=progress)
 
     chunks = [c for a in articles for c in chunk_article(a, settings)]
-    vectors = embed([embedding_text(c) for c in chunks])
     units: list[tuple[int, str]] = []
     seen: set[tuple[str, str]] = set()
     for row, chunk in enumerate(chunks):
@@ -119,7 +121,13 @@ def build_index(
             if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
-    unit_vectors = embed([u for _, u in units])
+    late = late_chunking and supports_late(embedder)
+    if late:
+        vectors, unit_vectors = embed_chunks_and_units(embedder, [embedding_text(c) for c in chunks], units,
+                                                       cache=cache, progress=progress)
+    else:
+        vectors = embed([embedding_text(c) for c in chunks])
+        unit_vectors = embed([u for _, u in units])
     lexical = lexical_index(chunks)
     unit_lexical = unit_lexical_index(units)
 
@@ -131,7 +139,8 @@ def build_index(
 
     manifest = {
         "format_version": FORMAT_VERSION,
-        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
+        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim),
+                     "unit_vectors": "late" if late else "separate"},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
         "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
