@@ -49,9 +49,9 @@ def embed_late(embedder, texts: list[str], parts: list[list[str]], progress: boo
     states = [np.zeros((len(embedder.token_ids(t)), embedder.dim), dtype=np.float32) for t in texts]
 
     def take(row, first, window, x):
-        sums[row] += max(len(window), 1) * x.mean(0).numpy()  # token-weighted, as embed_passages
+        sums[row] += max(len(window), 1) * x.mean(0)  # token-weighted, as embed_passages
         weights[row] += max(len(window), 1)
-        states[row][first : first + len(window)] = x[1 : len(window) + 1].float().numpy()  # without <s>, </s>
+        states[row][first : first + len(window)] = x[1 : len(window) + 1]  # without <s>, </s>
 
     embedder.run_states(texts, False, progress, take)
     part_vectors = [np.zeros((len(p), embedder.dim), dtype=np.float32) for p in parts]

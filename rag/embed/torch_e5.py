@@ -265,7 +265,8 @@ class TorchE5Embedder:
 
     def run_states(self, texts: list[str], is_query: bool, progress: bool, take) -> None:
         """Forward every text in length-sorted batches of ~token_budget tokens; long texts are cut into
-        windows as e5.c does (no overlap). Calls take(row, window start, content ids, states [len+2, H]) per window."""
+        windows as e5.c does (no overlap). Calls take(row, window start, content ids, states) per window, the
+        states a float32 numpy array [len + 2, H] (with <s> and </s>)."""
         wmax = self.model.MAXP - 2
         windows: list[tuple[int, int, list[int]]] = []  # (text row, start token, content ids)
         for row, text in enumerate(texts):
@@ -281,7 +282,9 @@ class TorchE5Embedder:
                 width = len(windows[order[start]][2]) + 2
                 stop = min(len(order), start + max(1, self.token_budget // width))
                 batch = [windows[k] for k in order[start:stop]]
-                states, _ = self._states([w for _, _, w in batch])
+                # one conversion per batch: per-text torch ops each paid an OpenMP fork/join (~70 ms apiece
+                # on busy cores), numpy's small reductions pay none
+                states = self._states([w for _, _, w in batch])[0].float().numpy()
                 for (row, first, w), x in zip(batch, states):
                     take(row, first, w, x[: len(w) + 2])
                 bar.update(stop - start)
@@ -292,7 +295,7 @@ class TorchE5Embedder:
         weights = np.zeros(len(texts))
 
         def take(row, first, w, x):
-            sums[row] += max(len(w), 1) * x.mean(0).numpy()  # token-weighted, as e5.c combines windows
+            sums[row] += max(len(w), 1) * x.mean(0)  # token-weighted, as e5.c combines windows
             weights[row] += max(len(w), 1)
 
         self.run_states(texts, is_query, progress, take)

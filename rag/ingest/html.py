@@ -9,6 +9,7 @@ the page shows it (tests/data/html has pages of that shape).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -106,6 +107,26 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+# Elements whose text a reader never sees (code, fallbacks for other media, inert templates); trafilatura
+# keeps the text of some of them (<noscript>, an <iframe>'s fallback, <template>), so they go first.
+_HIDDEN = ("script", "style", "noscript", "iframe", "template", "svg", "object", "embed", "canvas")
+_CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
+
+
+def _without_hidden(html: str):
+    """The page as an lxml tree without `_HIDDEN` elements (their tail text, which is visible, stays)."""
+    from lxml import html as lxml_html
+
+    html = _CDATA.sub("", html)  # lxml reads it as a bogus comment ending at its first '>' and shows the rest
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except ValueError:  # a string with an XML encoding declaration: lxml wants bytes
+        tree = lxml_html.document_fromstring(html.encode("utf-8"))
+    for element in tree.xpath(" | ".join(f"//{tag}" for tag in _HIDDEN)):
+        element.drop_tree()
+    return tree
+
+
 def read_html(html: str) -> HtmlPage:
     """The article in a saved page: trafilatura's main text and metadata; the fallback reader when
     trafilatura is not installed or finds no main text (a bare page with only a few paragraphs)."""
@@ -114,8 +135,9 @@ def read_html(html: str) -> HtmlPage:
     except ImportError:
         return read_html_fallback(html)
     def extract(tables: bool) -> dict:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=tables,
-                                          include_images=False, include_links=False, deduplicate=False)
+        doc = trafilatura.bare_extraction(_without_hidden(html), with_metadata=True, include_comments=False,
+                                          include_tables=tables, include_images=False, include_links=False,
+                                          deduplicate=False)
         return (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
 
     page = _parsed(html)
