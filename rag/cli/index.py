@@ -31,7 +31,8 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         with index_write_lock(config.index, wait_seconds=args.wait):
             for folder in remove_stale_builds(config.index):
                 eprint(f"removed {folder.name}, left by an interrupted build")
-            index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache)
+            index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache,
+                                late_chunking=args.late_chunking)
             save_index(index, config.index)
     finally:
         if cache is not None:
@@ -83,6 +84,9 @@ def register(commands) -> None:
     build.add_argument("--embedder", help="e5-small-torch (default when torch is installed, else e5-small: the same vectors), "
                        "e5-small, or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--late-chunking", dest="late_chunking", action="store_true",
+                       help="sentence vectors from their chunk's pass (e5-small-torch): ~1.5-2x faster builds, "
+                            "XQuAD hit@1 1-2.5 points lower (eval/BENCHMARKS.md)")
     build.add_argument("--no-cache", dest="no_cache", action="store_true",
                        help="embed everything again instead of reusing cached embeddings (RAG_CACHE_DIR)")
     build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")

@@ -99,12 +99,13 @@ def _chunk_from_json(data: dict) -> Chunk:
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None, late_chunking: bool = True,
+    progress: bool = False, cache=None, late_chunking: bool = False,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
     `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
     `late_chunking` and an embedder that exposes token states, answer units take their vectors from
-    their chunk's forward pass (rag/embed/late.py) instead of a pass of their own."""
+    their chunk's forward pass (rag/embed/late.py) instead of a pass of their own: faster, but it cost
+    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5)."""
     from rag.embed.late import embed_chunks_and_units, supports_late
     import importlib.metadata as md
 
