@@ -11,8 +11,9 @@ from pathlib import Path
 from rag.cite.slots import Passage, prepare_passage
 from rag.cite.support import SupportChecker, cross_encoder_entailment
 from rag.cite.checker import check_answer, chunk_passage
-from rag.cli.common import add_common, add_generation, config_from_args, eprint
+from rag.cli.common import add_common, config_from_args
 from rag.errors import InputError
+from rag.schema import source_line
 from rag.ingest.jsonl import read_jsonl
 
 
@@ -54,7 +55,7 @@ class _SourceResolver:
             article = self._load().articles.get(str(source["article_id"]))
             if article is None:
                 raise InputError(f"{where}: article '{source['article_id']}' is not in the index {self.index_path}")
-            header = " · ".join(p for p in (article.title, article.date, article.place.label()) if p)
+            header = source_line(article.title, article.date, article.place.label())
             return prepare_passage(article.text, header, tuple(article.years))
         raise InputError(f"{where}: a source needs \"text\", \"article_id\" or \"chunk_id\"")
 
@@ -102,7 +103,7 @@ def _article_headers(index_path: Path) -> dict[str, tuple[str, tuple[int, ...]]]
     except RagError as exc:
         print(f"note: {exc}; passages are checked without their article's title, date and place", file=sys.stderr)
         return {}
-    return {a.id: (" · ".join(p for p in (a.title, a.date, a.place.label()) if p), tuple(a.years))
+    return {a.id: (source_line(a.title, a.date, a.place.label()), tuple(a.years))
             for a in articles.values()}
 
 

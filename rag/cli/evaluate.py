@@ -12,12 +12,13 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from rag.cli.common import add_common, add_generation, config_from_args, eprint
 from rag.errors import InputError, RagError
-from rag.evaluate.sets import (align_outputs, feedback_rows, file_sha256, load_questions, read_jsonl, squad_to_rows,
-                        write_jsonl, xquad_rows)
+from rag.evaluate.sets import (align_outputs, feedback_rows, load_questions, read_jsonl, squad_to_rows, write_jsonl,
+                               xquad_rows)
+from rag.ingest.files import file_sha256
 from rag.evaluate.summary import build_summary, compare, load_summary, question_record
 from rag.evaluate.metrics import METRIC_NAMES, Question, evaluate
 

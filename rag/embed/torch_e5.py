@@ -8,7 +8,6 @@ passages by length and runs the matmuls in bf16. The 4-bit weights are dequantiz
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import BackendError
+from rag.ingest.files import file_sha256
 
 SPEC = "e5-small-torch"
 QK = 32  # Q4_0 block: fp16 scale + 16 bytes holding 32 nibbles
@@ -150,15 +150,10 @@ class Tokenizer:
         return out[::-1]
 
 
-def _file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def load_dense_weights(model: ModelFile, cache_dir: Path = DEFAULT_CACHE) -> dict[str, np.ndarray]:
     """All tensors except the word table, float32; cached as one .npy (memory-mapped) plus a JSON layout."""
     names = [n for n in model.tensors if n != "emb.word"]
-    stem = cache_dir / f"e5-small-q4-{_file_sha256(model.path)[:16]}-fp32"
+    stem = cache_dir / f"e5-small-q4-{file_sha256(model.path)[:16]}-fp32"
     data_file, layout_file = stem.with_suffix(".npy"), stem.with_suffix(".json")
     if data_file.exists() and layout_file.exists():
         try:

@@ -26,7 +26,15 @@ def config_to_json(config: Config) -> dict:
     data = {k: v for k, v in asdict(config).items() if k not in hidden}
     if data.get("base_url"):
         data["base_url"] = mask_secrets(str(data["base_url"]))
-    return {k: str(v) if isinstance(v, Path) else v for k, v in data.items()}
+    return {k: _portable(v) if isinstance(v, Path) else v for k, v in data.items()}
+
+
+def _portable(path: Path) -> str:
+    """A path as a committed baseline should show it: under the home folder as ~/..., not the machine's own path."""
+    try:
+        return str(Path("~") / path.expanduser().relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def build_summary(evaluation: Evaluation, *, label: str, created_utc: str, questions_info: dict,

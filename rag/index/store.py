@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
@@ -180,7 +181,7 @@ def save_index(index: Index, path: Path) -> None:
         index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
         manifest["files"] = {
-            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
             for f in sorted(tmp.rglob("*")) if f.is_file()
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -239,14 +240,6 @@ def remove_stale_builds(path: Path) -> list[Path]:
     return stale
 
 
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _recover_interrupted_swap(path: Path) -> None:
     """If a save died between its two renames, the previous index waits under .<name>.old."""
     old = path.with_name(f".{path.name}.old")
@@ -293,7 +286,7 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
         if file.stat().st_size != expected["bytes"]:
             raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
                                     "(truncated or replaced); " + REBUILD_HINT.format(path=path))
-        if checksums and _sha256(file) != expected["sha256"]:
+        if checksums and file_sha256(file) != expected["sha256"]:
             raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
                                     + REBUILD_HINT.format(path=path))
     return manifest

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -314,7 +313,7 @@ def test_read_text_accepts_utf8_bom_and_utf16_and_rejects_binary(tmp_path):
 # ---------------------------------------------------------------- metadata helpers
 
 
-def test_find_years_reports_vs_plans():
+def test_reported_years_excludes_plans():
     paragraphs = ["Năm 2021 huyện kết nạp 212 đảng viên.", "Phương hướng năm 2022: kết nạp 200 đảng viên.",
                   "Đại hội nhiệm kỳ 2020 - 2025."]
     assert reported_years("Tổng kết năm 2021", paragraphs, "2021-12-30") == (2021,)
