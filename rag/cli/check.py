@@ -14,16 +14,12 @@ from rag.cite.checker import check_answer, chunk_passage
 from rag.cli.common import add_common, config_from_args
 from rag.errors import InputError
 from rag.schema import source_line
+from rag.ingest.files import read_json
 from rag.ingest.jsonl import read_jsonl
 
 
 def _read_one(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
-    try:
-        row = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg}); for one object per line use --batch") from exc
+    row = read_json(path, fix_invalid="; for one object per line use --batch")
     if not isinstance(row, dict):
         raise InputError(f"{path}: expected one JSON object with \"answer\" and \"sources\"")
     return row

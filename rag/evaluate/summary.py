@@ -3,12 +3,12 @@ comparison of a summary against a baseline that CI uses to catch regressions."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from rag.config import Config
 from rag.errors import InputError
+from rag.ingest.files import read_json
 from rag.evaluate.metrics import HIGHER_IS_BETTER, METRIC_NAMES, Evaluation, declined, ranked_articles
 
 SUMMARY_FORMAT = "rag-eval-summary"
@@ -90,12 +90,7 @@ def load_summary(path: Path) -> dict:
     path = Path(path)
     if path.is_dir():
         path = path / "summary.json"
-    if not path.exists():
-        raise InputError(f"baseline {path} does not exist; make one with: rag eval QUESTIONS.jsonl --save-summary {path}")
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"baseline {path} is not valid JSON ({exc.msg})") from exc
+    summary = read_json(path, fix_missing=f"; make a baseline with: rag eval QUESTIONS.jsonl --save-summary {path}")
     if not isinstance(summary, dict) or summary.get("format") != SUMMARY_FORMAT:
         raise InputError(f"{path} is not an evaluation summary (no \"format\": \"{SUMMARY_FORMAT}\")")
     return summary

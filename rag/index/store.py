@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -62,28 +63,11 @@ def corpus_hash(articles: list[Article]) -> str:
     return digest.hexdigest()
 
 
-def _article_to_json(article: Article) -> dict:
-    return asdict(article)
-
-
-def _article_from_json(data: dict) -> Article:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    return Article(**data)
-
-
-def _chunk_to_json(chunk: Chunk) -> dict:
-    return asdict(chunk)
-
-
-def _chunk_from_json(data: dict) -> Chunk:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    data["sentences"] = tuple(data["sentences"])
-    return Chunk(**data)
-
+def _from_json(cls: type, data: dict):
+    """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
+    again, lists tuples again."""
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**{**data, "place": Place(**data["place"])})
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
@@ -172,8 +156,8 @@ def save_index(index: Index, path: Path) -> None:
     _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
-        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
-        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (asdict(a) for a in index.articles.values()))
         _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
         faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
@@ -340,8 +324,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def jsonl(convert):
         return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
 
-    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
-    articles = read("articles.jsonl", jsonl(_article_from_json))
+    chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
+    articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
