@@ -10,6 +10,7 @@ from pathlib import Path
 from rag.errors import ConfigError
 
 ENV_PREFIX = "RAG_"
+RETRIEVER_MODES = ("hybrid", "dense", "bm25")  # rag.retrieve.hybrid: both rankings fused, e5 alone, BM25 alone
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Config:
     context_window: int | None = None  # tokens the LLM accepts; None: known model sizes, else 8192
     timeout: float = 60.0
     fallback: bool = False  # fall back to the extractive answer when the LLM fails
-    cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
+    cache_dir: Path = field(default_factory=lambda: cache_dir_from_env({}))  # home read when a Config is made
     auth: str | None = field(default=None, repr=False)  # "user:password" protecting `rag serve`
     vector_store: str = "faiss"  # or "milvus:<path.db | http://host:19530>"
 
@@ -52,13 +53,28 @@ def _number(name: str, raw: str, kind):
 def _validated(config: Config) -> Config:
     if config.top_k < 1 or config.top_k > 100:
         raise ConfigError(f"top-k must be between 1 and 100, got {config.top_k}")
-    if config.retriever not in ("hybrid", "dense", "bm25"):
-        raise ConfigError(f"unknown retriever '{config.retriever}'; valid: hybrid, dense, bm25")
+    if config.retriever not in RETRIEVER_MODES:
+        raise ConfigError(f"unknown retriever '{config.retriever}'; valid: {', '.join(RETRIEVER_MODES)}")
     if config.vector_store != "faiss" and not config.vector_store.startswith("milvus:"):
         raise ConfigError(f"unknown vector store '{config.vector_store}'; valid: faiss, milvus:<path.db or URL>")
     if config.timeout <= 0:
         raise ConfigError(f"timeout must be positive, got {config.timeout}")
     return config
+
+
+def cache_dir_from_env(environ: dict[str, str] | None = None) -> Path:
+    """Where caches live (embeddings, dequantized weights, tiktoken's file, the UI's feedback log):
+    RAG_CACHE_DIR, else ~/.cache/vn-news-rag under the current HOME."""
+    env = os.environ if environ is None else environ
+    return Path(env[ENV_PREFIX + "CACHE_DIR"]) if env.get(ENV_PREFIX + "CACHE_DIR") else (
+        Path.home() / ".cache" / "vn-news-rag")
+
+
+def set_library_defaults(**values: str) -> None:
+    """Settings other libraries read from the environment (HF_HUB_OFFLINE, OMP_NUM_THREADS, ...): set unless
+    the user set them. Kept here so that this module stays the one place that touches the environment."""
+    for name, value in values.items():
+        os.environ.setdefault(name, value)
 
 
 def from_env(environ: dict[str, str] | None = None) -> Config:
@@ -85,8 +101,7 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         values["max_tokens"] = _number("MAX_TOKENS", get("MAX_TOKENS"), int)
     if get("FALLBACK"):
         values["fallback"] = get("FALLBACK").lower() in ("1", "true", "yes", "on")
-    if get("CACHE_DIR"):
-        values["cache_dir"] = Path(get("CACHE_DIR"))
+    values["cache_dir"] = cache_dir_from_env(env)
     if get("VECTOR_STORE"):
         values["vector_store"] = get("VECTOR_STORE")
     if get("AUTH"):

@@ -127,9 +127,9 @@ class SentenceTransformerEmbedder:
 
 
 def _torch_e5(spec: str, arg: str, cache_dir=None) -> Embedder:
-    from rag.embed.torch_e5 import DEFAULT_CACHE, TorchE5Embedder  # torch is imported only when asked for
+    from rag.embed.torch_e5 import TorchE5Embedder  # torch is imported only when asked for
 
-    return TorchE5Embedder(spec, precision=arg or "bf16", cache_dir=cache_dir or DEFAULT_CACHE)
+    return TorchE5Embedder(spec, precision=arg or "bf16", cache_dir=cache_dir)  # None: RAG_CACHE_DIR
 
 
 _BACKENDS: dict[str, Callable[[str, str], Embedder]] = {

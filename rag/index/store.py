@@ -11,20 +11,21 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from rag import disk
+from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
+from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
-# Below this many chunks FAISS searches exactly (p95 18.6 ms at 100k on one thread); above, HNSW
-# (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
-EXACT_SEARCH_LIMIT = 200_000
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
 REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
 
@@ -38,7 +39,7 @@ class Index:
     manifest: dict
     articles: dict[str, Article]
     chunks: list[Chunk]
-    vectors: object  # faiss.Index
+    vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
     unit_vectors: np.ndarray
@@ -49,24 +50,6 @@ class Index:
         return {c.id: c for c in self.chunks}
 
 
-def _faiss():
-    import faiss
-
-    return faiss
-
-
-def make_vector_index(vectors: np.ndarray):
-    faiss = _faiss()
-    dim = vectors.shape[1]
-    if len(vectors) < EXACT_SEARCH_LIMIT:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 256
-    index.add(vectors)
-    return index
-
-
 def corpus_hash(articles: list[Article]) -> str:
     digest = hashlib.sha256()
     for article in sorted(articles, key=lambda a: a.id):
@@ -74,28 +57,11 @@ def corpus_hash(articles: list[Article]) -> str:
     return digest.hexdigest()
 
 
-def _article_to_json(article: Article) -> dict:
-    return asdict(article)
-
-
-def _article_from_json(data: dict) -> Article:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    return Article(**data)
-
-
-def _chunk_to_json(chunk: Chunk) -> dict:
-    return asdict(chunk)
-
-
-def _chunk_from_json(data: dict) -> Chunk:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    data["sentences"] = tuple(data["sentences"])
-    return Chunk(**data)
-
+def _from_json(cls: type, data: dict):
+    """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
+    again, lists tuples again."""
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**{**data, "place": Place(**data["place"])})
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
@@ -194,16 +160,16 @@ def save_index(index: Index, path: Path) -> None:
     _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
-        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
-        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (asdict(a) for a in index.articles.values()))
         _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
-        _faiss().write_index(index.vectors, str(tmp / "vectors.faiss"))
+        faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
         index.lexical.save(tmp / "bm25")
         index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
         manifest["files"] = {
-            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
             for f in sorted(tmp.rglob("*")) if f.is_file()
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -214,10 +180,10 @@ def save_index(index: Index, path: Path) -> None:
         _swap_in(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexWriteError(
-            f"could not write the index to {path}: {exc.strerror or exc} (disk full or a file-size limit?); "
-            "free space and retry. The previous index, if any, is untouched"
-        ) from exc
+        cause = disk.cause_of(exc, path.parent)
+        why = f" ({cause.reason}). Fix: {cause.fix}" if cause else " (disk full or a file-size limit?); free space"
+        raise IndexWriteError(f"could not write the index to {path}: {exc.strerror or exc}{why} and retry. "
+                              "The previous index, if any, is untouched") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -260,14 +226,6 @@ def remove_stale_builds(path: Path) -> list[Path]:
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
     return stale
-
-
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _recover_interrupted_swap(path: Path) -> None:
@@ -316,7 +274,7 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
         if file.stat().st_size != expected["bytes"]:
             raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
                                     "(truncated or replaced); " + REBUILD_HINT.format(path=path))
-        if checksums and _sha256(file) != expected["sha256"]:
+        if checksums and file_sha256(file) != expected["sha256"]:
             raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
                                     + REBUILD_HINT.format(path=path))
     return manifest
@@ -370,12 +328,12 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def jsonl(convert):
         return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
 
-    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
-    articles = read("articles.jsonl", jsonl(_article_from_json))
+    chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
+    articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
-    vectors = read("vectors.faiss", lambda f: _faiss().read_index(
-        str(f), _faiss().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
+    vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
+        str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")

@@ -18,10 +18,8 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -29,13 +27,14 @@ from rag.ingest.articles import SUPPORTED_SUFFIXES, content_hash, load_file
 from rag.ingest.chunking import ChunkSettings
 from rag.embed.registry import Embedder
 from rag.errors import InputError
-from rag.index.store import (Index, build_index, lexical_index, load_index, make_vector_index, remove_stale_builds,
-                             save_index, unit_lexical_index, updated_manifest)
+from rag.index.store import (Index, build_index, lexical_index, load_index, remove_stale_builds, save_index,
+                             unit_lexical_index, updated_manifest)
+from rag.index.vectors import faiss_module, make_vector_index
 from rag.index.locking import index_write_lock
 from rag.schema import Article
 
 MAX_NAME_CHARS = 120
-LOCK_TIMEOUT_S = 120.0
+LOCK_TIMEOUT_S = 120.0  # an upload waits this long for another writer (`rag index build`, another upload)
 
 
 @dataclass
@@ -66,14 +65,6 @@ def safe_file_name(name: str) -> str:
     if not base or not dot or not stem.strip("._"):
         raise InputError(f"{name!r} is not a usable file name; name it like article.txt")
     return base
-
-
-@contextmanager
-def index_lock(index_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """The index's writer lock (`.<name>.lock` beside the folder, shared with `rag index build`), waiting
-    up to `timeout` seconds; raises a RagError saying the index is busy after that."""
-    with index_write_lock(index_path, wait_seconds=timeout):
-        yield
 
 
 def _load_uploads(files: list[Path], names: list[str] | None, report: AddReport) -> list[tuple[str, Article]]:
@@ -134,8 +125,7 @@ def _reject_duplicates(loaded: list[tuple[str, Article]], index: Index, report: 
 def merge(index: Index, new: Index, articles: list[Article]) -> Index:
     """A new Index holding `index` followed by `new` (built from `articles` with the same embedder and
     chunk settings). `index` is not modified."""
-    import faiss
-
+    faiss = faiss_module()
     offset = len(index.chunks)
     # A copy that accepts add(): clone_index + add aborts the process on a memory-mapped index.
     vectors = faiss.deserialize_index(faiss.serialize_index(index.vectors))
@@ -162,7 +152,7 @@ def add_articles(index_path: Path, files: list[Path], embedder: Embedder, names:
     index_path = Path(index_path)
     loaded = _load_uploads([Path(f) for f in files], names, report)
     if loaded:
-        with index_lock(index_path):
+        with index_write_lock(index_path, wait_seconds=LOCK_TIMEOUT_S):
             from rag.index.store import remove_stale_builds
 
             remove_stale_builds(index_path)  # left by an upload or build that was killed
