@@ -152,6 +152,13 @@ def read_html(html: str) -> HtmlPage:
     if not body:
         return read_html_fallback(html)
     paragraphs = [line.strip() for line in body.splitlines() if line.strip()]  # one line per block element
+    # The headline is the title, not body text (as in the fallback reader): trafilatura may keep the <h1>'s
+    # lines at the top of the text, where a crafted multi-line headline would read as body lines.
+    headline = [_squeeze(line) for line in page.h1.splitlines() if line.strip()]
+    for i in range(len(paragraphs) - len(headline) + 1 if headline else 0):
+        if [_squeeze(p) for p in paragraphs[i : i + len(headline)]] == headline:
+            del paragraphs[i : i + len(headline)]
+            break
     lead = _squeeze(data.get("description") or "")
     if len(lead) >= MIN_LEAD_CHARS and lead not in _squeeze(body):
         if lead in _squeeze(" ".join(page.parts)):  # printed on the page (the sapo), not only a search-engine blurb
