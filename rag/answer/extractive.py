@@ -299,8 +299,16 @@ class ExtractiveGenerator:
             names = [p for p in plan.unknown_places] if plan.unknown_places and not plan.places else []
             place_names = sorted({h.chunk.place.district for h in hits if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
             return Draft(decline_text(plan, constraint_reason(plan, place_names or names)), (), False)
+        if plan.question_type == "collection":
+            from rag.answer.collection import answer_about_collection  # lazy: it imports this module
+
+            return answer_about_collection(self.index, plan, usable)
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
+        if plan.question_type != "factoid":
+            from rag.answer.synthesis import Synthesiser
+
+            return Synthesiser(self).answer(plan, usable, query_vector)
         scored = self._score_units(plan, usable, query_vector)
         chosen = self._select(plan, scored)
         if not chosen or chosen[0][0] < self.settings.min_score:

@@ -1,0 +1,286 @@
+"""Multi-point answers without a model: reports, plans, lists, comparisons and digests, as quoted bullets.
+
+For each chosen article, every quotable piece (sentence or clause) is scored by
+- relevance: e5 similarity to the question and to the article's centroid (what the article is mostly
+  about, as in centroid summarisation), plus the IDF-weighted share of the question's own terms;
+- salience: figures, named programmes and documents, decisions and results; for lists, names and roles;
+- time: the years a piece speaks about (named in it, or inherited from the last year written earlier in
+  its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
+- a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
+then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
+each other, within a word budget. The weights in SynthesisSettings are stated, not fitted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
+from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _place_keys, _term_groups
+from rag.answer.generator import Draft, decline_text
+from rag.ingest.articles import years_mentioned
+from rag.retrieve.question_types import without_cues
+from rag.schema import Hit, QueryPlan
+from rag.text.vietnamese import fold, folded_syllables, split_sentences
+
+# Words of Vietnamese news reporting (lowercase, with diacritics), not of any article.
+_FORWARD = re.compile(r"(?<!\w)(sẽ|tiếp tục|phấn đấu|tập trung|đề nghị|yêu cầu|cần|phải|kế hoạch|mục tiêu|"
+                      r"phương hướng|dự kiến|định hướng|trước mắt|thời gian tới|sắp tới|quyết tâm|đẩy mạnh|"
+                      r"nâng cao|chuẩn bị|đề ra)(?!\w)")
+_PAST = re.compile(r"(?<!\w)(đã|đạt|được|kết quả|hoàn thành|vượt|qua)(?!\w)")
+_DECISION = re.compile(r"(?<!\w)(kết nạp|kỷ luật|khen thưởng|biểu dương|bầu|trúng cử|tái đắc cử|ban hành|quyết định|"
+                       r"phê duyệt|khai trừ|cảnh cáo|khiển trách|cách chức|thu hồi|bắt|khởi tố|truy tố|xử phạt|"
+                       r"miễn nhiệm|bổ nhiệm|điều động|tổ chức thành công|cưỡng chế|kiểm điểm)(?!\w)")
+_NAMED_THING = re.compile(r"[“\"][^”\"]{3,}[”\"]|(?<!\w)(Nghị quyết|Chỉ thị|Kết luận|Kế hoạch|Quyết định|Chương trình|"
+                          r"Quy định|Thông báo|Điều) (số )?\d+")
+_ROLE = re.compile(r"(?<!\w)(chủ tịch|phó|bí thư|giám đốc|trưởng|chánh|ủy viên|uỷ viên|đại biểu|thứ trưởng|"
+                   r"bộ trưởng|cục trưởng|chủ nhiệm|tổng thanh tra|cán bộ|chuyên viên|hạt trưởng)(?!\w)")
+_TITLED = re.compile(r"(?<!\w)(?:đ/c|ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ]")
+_QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
+
+
+@dataclass(frozen=True)
+class SynthesisSettings:
+    """Untuned, stated weights (see the module docstring) and the length budget of the issue."""
+
+    question_weight: float = 1.0
+    centroid_weight: float = 0.5
+    coverage_weight: float = 0.5
+    salience_weight: float = 0.5
+    time_weight: float = 0.3
+    title_penalty: float = 1.0
+    mmr_lambda: float = 0.7
+    duplicate_similarity: float = 0.95
+    max_bullets: int = 8
+    min_bullets: int = 3
+    words_per_article: int = 150
+    words_total: int = 300
+    max_piece_words: int = 60
+    min_piece_words: int = 5
+    max_articles: int = 4
+    digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
+
+
+@dataclass(frozen=True)
+class Piece:
+    unit: int
+    text: str
+    hit: Hit
+    order: int
+    years: tuple[int, ...]
+    score: float = 0.0
+
+
+def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Each sentence of an article with the years it speaks about: those it names, else the last year
+    written earlier in its paragraph ("Năm 2022, huyện tập trung …. Nâng cao …" is about 2022)."""
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for paragraph in re.split(r"\n\s*\n", article_text):
+        current: tuple[int, ...] = ()
+        for sentence in split_sentences(paragraph):
+            named = years_mentioned(sentence)
+            out.append((sentence, named or current))
+            if named:
+                last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", sentence))
+                current = (int(last[-1].group(0)),) if last else named
+    return out
+
+
+def _article_years(index, hit: Hit) -> set[int]:
+    article = index.articles.get(hit.chunk.article_id)
+    years = set(article.years) if article else set(hit.chunk.years)
+    return years | ({int(hit.chunk.date[:4])} if hit.chunk.date else set())
+
+
+def _topic(plan: QueryPlan) -> QueryPlan:
+    """The plan as far as the answer's content goes: a quoted title names the article (its words are not
+    what the answer must hold) and the type's cue words ("report", "kết quả gì") are not topic words."""
+    text, question = (without_cues(_QUOTED.sub(" ", t)) for t in (plan.text, plan.question))
+    return replace(plan, text=text, question=question, answer_type="other")
+
+
+class Synthesiser:
+    """Builds the bullet answer for the non-factoid question types from the extractive generator's index."""
+
+    def __init__(self, generator: ExtractiveGenerator, settings: SynthesisSettings = SynthesisSettings()) -> None:
+        self.gen = generator
+        self.index = generator.index
+        self.settings = settings
+
+    # ------------------------------------------------------------------ pieces and scores
+
+    def _pieces(self, article_id: str, by_row: dict[int, Hit]) -> list[Piece]:
+        pieces: list[Piece] = []
+        article = self.index.articles.get(article_id)
+        contexts = _context_years(article.text) if article else []
+        for row in self.gen._rows_of_article.get(article_id, []):
+            chunk = self.index.chunks[row]
+            hit = by_row.get(row) or Hit(chunk=chunk, score=0.0, row=row)
+            for unit in self.gen._units_of_row[row]:
+                text = self.index.units[unit][1]
+                years = next((y for sentence, y in contexts if text in sentence), years_mentioned(text))
+                pieces.append(Piece(unit, text, hit, row * 1000 + len(pieces), tuple(years)))
+        return pieces
+
+    def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
+        """None excludes the piece (it speaks about other years); else a bonus or penalty by tense."""
+        own = set(years_mentioned(piece.text)) or set(piece.years)
+        if plan.years and own and not own & set(plan.years):
+            return None
+        lowered = piece.text.lower()
+        forward, past = bool(_FORWARD.search(lowered)), bool(_PAST.search(lowered))
+        w = self.settings.time_weight
+        if kind == "plan":
+            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0)
+        if kind == "report":
+            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0)
+        return 0.0
+
+    def _salience(self, text: str, kind: str) -> float:
+        lowered = text.lower()
+        score = 0.4 * _has_count(text) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
+        if kind == "list":
+            names = len(_TITLED.findall(text)) + _has_person(text)
+            score += min(0.6, 0.3 * names) + 0.2 * min(2, len(_ROLE.findall(lowered)))
+        return min(score, 1.0)
+
+    def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
+        s = self.settings
+        pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split())]
+        if kind == "list":  # the items: pieces naming people, else pieces naming roles or bodies
+            people = [p for p in pieces if _has_person(p.text) or _TITLED.search(p.text)]
+            pieces = people or [p for p in pieces if _ROLE.search(p.text.lower())] or pieces
+        if not pieces:
+            return []
+        vectors = self.index.unit_vectors[[p.unit for p in pieces]]
+        centroid = vectors.mean(axis=0)
+        to_question, to_centre = vectors @ vector, vectors @ centroid
+
+        def spread(x: np.ndarray) -> np.ndarray:
+            return (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else np.ones_like(x)
+
+        groups = _term_groups(_topic(plan))
+        weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
+        title = set(folded_syllables(pieces[0].hit.chunk.title))
+        scored: list[Piece] = []
+        for p, q, c in zip(pieces, spread(to_question), spread(to_centre)):
+            time = self._time_fit(plan, p, kind)
+            if time is None:
+                continue
+            restates = bool(title) and len(title & set(folded_syllables(p.text))) / len(title) >= 0.6
+            score = (s.question_weight * q + s.centroid_weight * c
+                     + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
+                     + s.salience_weight * self._salience(p.text, kind) + time - s.title_penalty * restates)
+            scored.append(replace(p, score=float(score)))
+        return scored
+
+    def _choose(self, pieces: list[Piece], budget: int, most: int) -> list[Piece]:
+        """Maximal marginal relevance within a word budget; the chosen pieces in reading order."""
+        s = self.settings
+        pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
+        chosen: list[Piece] = []
+        words = 0
+        while pool and len(chosen) < most:
+            def mmr(p: Piece) -> float:
+                if not chosen:
+                    return p.score
+                sims = self.index.unit_vectors[[c.unit for c in chosen]] @ self.index.unit_vectors[p.unit]
+                return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) * 2
+            best = max(pool, key=mmr)
+            pool.remove(best)
+            size = len(best.text.split())
+            if chosen:
+                sims = self.index.unit_vectors[[c.unit for c in chosen]] @ self.index.unit_vectors[best.unit]
+                if float(sims.max()) >= s.duplicate_similarity or any(best.text in c.text or c.text in best.text for c in chosen):
+                    continue
+            if words + size > budget and len(chosen) >= min(s.min_bullets, most):
+                continue
+            chosen.append(best)
+            words += size
+        return sorted(chosen, key=lambda p: p.order)
+
+    # ------------------------------------------------------------------ articles and sides
+
+    def _articles(self, plan: QueryPlan, hits: list[Hit], kind: str) -> list[Hit]:
+        """The best hit of each article the answer draws on."""
+        firsts: dict[str, Hit] = {}
+        for h in hits:
+            firsts.setdefault(h.chunk.article_id, h)
+        ranked = list(firsts.values())
+        if kind != "digest":
+            return ranked[:1]
+        if plan.years:  # a digest of a period: the articles from that period, when there are any
+            ranked = [h for h in ranked if _article_years(self.index, h) & set(plan.years)] or ranked
+        if not (plan.places or plan.years):
+            top = ranked[0].dense_score
+            if top is not None:
+                ranked = [h for h in ranked if h.dense_score is not None and h.dense_score >= top - self.settings.digest_margin]
+        return ranked[: self.settings.max_articles]
+
+    def _sides(self, plan: QueryPlan, hits: list[Hit]) -> list[tuple[str, Hit, tuple[int, ...]]]:
+        """Two (or more) sides: one per place named, else one per year named, else the two best articles."""
+        if len(plan.places) > 1:
+            sides = []
+            for key in plan.places:
+                hit = next((h for h in hits if key in _place_keys(h)), None)
+                if hit:
+                    sides.append((self._display(key), hit, plan.years))
+            if len(sides) > 1:
+                return sides
+        if len(plan.years) > 1:
+            return [(str(y), hits[0], (y,)) for y in plan.years]
+        firsts: dict[str, Hit] = {}
+        for h in hits:
+            firsts.setdefault(h.chunk.article_id, h)
+        return [("", h, plan.years) for h in list(firsts.values())[:2]]
+
+    def _display(self, key: str) -> str:
+        """The written form of a folded place key ('thap muoi' -> 'Tháp Mười')."""
+        for article in self.index.articles.values():
+            for name in (article.place.district, article.place.province):
+                if name and fold(name) == key:
+                    return name
+        return key
+
+    # ------------------------------------------------------------------ the answer
+
+    def answer(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> Draft:
+        s = self.settings
+        kind = plan.question_type
+        scored = self.gen._score_units(_topic(plan), hits, vector)
+        if not scored or scored[0][0] < self.gen.settings.min_score:
+            return Draft(decline_text(plan), (), False)
+        by_row = {h.row: h for h in hits}
+        language = plan.language
+        sections: list[Section] = []
+        if kind == "comparison":
+            sides = self._sides(plan, hits)
+            share = max(40, s.words_total // max(1, len(sides)))
+            for name, hit, years in sides:
+                side_plan = replace(plan, years=years)
+                pieces = self._score(side_plan, self._pieces(hit.chunk.article_id, by_row), vector, "report")
+                chosen = self._choose(pieces, min(share, s.words_per_article), 3)
+                heading = f"{name} — {source_label(hit, language)}:" if name else f"{source_label(hit, language)}:"
+                sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
+            lead = ("So sánh " if language == "vi" else "Compared ") + (
+                " / ".join(n for n, _, _ in sides if n) or ("hai bài viết:" if language == "vi" else "two articles:"))
+            lead = lead if lead.endswith(":") else lead + ":"
+        else:
+            articles = self._articles(plan, hits, kind)
+            articles.sort(key=lambda h: h.chunk.date or "9999")
+            per_article = min(s.words_per_article, s.words_total // len(articles))
+            most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
+            for hit in articles:
+                pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row), vector, kind)
+                chosen = self._choose(pieces, per_article, most)
+                heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
+                sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
+            lead = lead_line(kind, language, articles)
+        sections = [sec for sec in sections if sec.bullets]
+        if not sections:
+            return Draft(decline_text(plan), (), False)
+        text, citations = render(lead, sections, language)
+        return Draft(text, citations, True)
