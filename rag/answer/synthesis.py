@@ -60,6 +60,9 @@ class SynthesisSettings:
     salience_weight: float = 0.5
     time_weight: float = 0.3
     position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
+    # ... except for a pure summary question ("what does the article report?", no topic words of its own),
+    # where the order of the news is the one signal left (stated, untuned).
+    summary_position_weight: float = 0.6
     title_penalty: float = 1.0
     mmr_lambda: float = 0.7
     duplicate_overlap: float = 0.8
@@ -96,6 +99,26 @@ def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
                 last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", sentence))
                 current = (int(last[-1].group(0)),) if last else named
     return out
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words, not counting a sentence's first word: names of people,
+    bodies and places ("Đinh La Thăng", "UBND TP Đà Nẵng")."""
+    names: list[str] = []
+    run: list[str] = []
+    sentence_start = True
+    for token in re.findall(r"[\w/%-]+(?:\.(?=\w))?[\w/%-]*|[^\w\s]", text):
+        capital = token[:1].isalpha() and token[:1].isupper() and not sentence_start
+        if capital:
+            run.append(token)
+        if not capital or token in ".!?":
+            if len(run) >= 2:
+                names.append(" ".join(run))
+            run = []
+        sentence_start = token in (".", "!", "?", "…")
+    if len(run) >= 2:
+        names.append(" ".join(run))
+    return names
 
 
 def _shared_words(a: str, b: str) -> float:
@@ -154,9 +177,12 @@ class Synthesiser:
             return (w / 2 if past else 0.0) - (w if forward and not past else 0.0)
         return 0.0
 
-    def _salience(self, text: str, kind: str) -> float:
+    def _salience(self, text: str, kind: str, title: set[str]) -> float:
+        """Figures, named documents, decisions and people; plus each name (capitalised words) the title
+        does not already give, as the reader learns those from the piece alone."""
         lowered = text.lower()
-        score = (0.4 * _has_count(text) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
+        new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
+        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
                  + 0.2 * bool(_has_person(text) or _TITLED.search(text)))
         if kind == "list":
             names = len(_TITLED.findall(text)) + _has_person(text)
@@ -182,6 +208,7 @@ class Synthesiser:
 
         groups = _term_groups(_topic(plan))
         weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
+        position_weight = s.position_weight if groups else s.summary_position_weight
         title = set(folded_syllables(pieces[0].hit.chunk.title))
         scored: list[Piece] = []
         positions = 1.0 - np.arange(len(pieces)) / max(1, len(pieces) - 1)  # pieces come in reading order
@@ -192,7 +219,7 @@ class Synthesiser:
             restates = bool(title) and len(title & set(folded_syllables(p.text))) / len(title) >= 0.6
             score = (s.question_weight * q + s.centroid_weight * c
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
-                     + s.salience_weight * self._salience(p.text, kind) + s.position_weight * position
+                     + s.salience_weight * self._salience(p.text, kind, title) + position_weight * position
                      + time - s.title_penalty * restates)
             scored.append(replace(p, score=float(score)))
         return scored
@@ -205,7 +232,7 @@ class Synthesiser:
         chosen: list[Piece] = []
         words = 0
         vectors = self.index.unit_vectors
-        while pool and len(chosen) < most and words < budget:
+        while pool and len(chosen) < most:
             def mmr(p: Piece) -> float:
                 if not chosen:
                     return p.score
@@ -215,6 +242,8 @@ class Synthesiser:
             pool.remove(best)
             if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
                 continue
+            if chosen and words + len(best.text.split()) > budget:
+                continue  # over budget: a shorter piece may still fit
             chosen.append(best)
             words += len(best.text.split())
         return sorted(chosen, key=lambda p: p.order)
@@ -304,14 +333,14 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            per_article = min(s.words_per_article, s.words_total // len(articles))
+            lead = lead_line(kind, language, articles)
+            per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row), vector, kind)
                 chosen = self._choose(pieces, per_article, most)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
-            lead = lead_line(kind, language, articles)
         sections = [sec for sec in sections if sec.bullets]
         if not sections:
             return Draft(decline_text(plan), (), False)

@@ -84,9 +84,10 @@ def question_type(question: str, answer_type: str = "other") -> str:
 
 
 def without_cues(question: str) -> str:
-    """The question accent-folded, minus its type cue words: what is left names the topic ("tháp mười
-    2021" of "What did Tháp Mười report in 2021?"), so "report" or "có gì mới" is not looked for in the text."""
-    folded = fold(question)
+    """The question accent-folded, minus its type cue words and the words naming articles: what is left
+    names the topic ("tháp mười 2021" of "What did Tháp Mười report in 2021?"), so "report", "có gì mới"
+    or "the article" is not looked for in the text."""
+    folded = re.sub(rf"\b{_ARTICLE}\b", " ", fold(question))
     for _, pattern in _CUES:
         folded = re.sub(pattern, " ", folded)
     return re.sub(r"\s+", " ", folded).strip()
