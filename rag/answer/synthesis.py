@@ -62,9 +62,10 @@ class SynthesisSettings:
     position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
     # ... except for a pure summary question ("what does the article report?", no topic words of its own),
     # where the order of the news is the one signal left (stated, untuned).
-    summary_position_weight: float = 0.6
+    summary_position_weight: float = 1.0
     title_penalty: float = 1.0
     mmr_lambda: float = 0.7
+    novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3
@@ -119,6 +120,12 @@ def capitalised_names(text: str) -> list[str]:
     if len(run) >= 2:
         names.append(" ".join(run))
     return names
+
+
+def _specifics(text: str) -> set[str]:
+    """The figures and names of a piece (accent-folded), what a reader checks a summary against."""
+    counts = {n for n in re.findall(r"(?<![\w/-])\d+(?:[.,/]\d+)*%?", text) if not re.fullmatch(r"(19|20)\d{2}", n)}
+    return {fold(x) for x in counts | set(capitalised_names(text))}
 
 
 def _shared_words(a: str, b: str) -> float:
@@ -230,14 +237,16 @@ class Synthesiser:
         s = self.settings
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
+        covered: set[str] = set()
         words = 0
         vectors = self.index.unit_vectors
         while pool and len(chosen) < most:
             def mmr(p: Piece) -> float:
+                fresh = s.novelty_weight * min(3, len(_specifics(p.text) - covered)) / 3
                 if not chosen:
-                    return p.score
+                    return p.score + fresh
                 sims = vectors[[c.unit for c in chosen]] @ vectors[p.unit]
-                return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max())
+                return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
             best = max(pool, key=mmr)
             pool.remove(best)
             if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
@@ -245,6 +254,7 @@ class Synthesiser:
             if chosen and words + len(best.text.split()) > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
+            covered |= _specifics(best.text)
             words += len(best.text.split())
         return sorted(chosen, key=lambda p: p.order)
 
