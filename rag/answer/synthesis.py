@@ -128,6 +128,19 @@ def _specifics(text: str) -> set[str]:
     return {fold(x) for x in counts | set(capitalised_names(text))}
 
 
+def _question_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded."""
+    runs, run = [], []
+    for word in re.findall(r"[^\W\d_]+", question) + [""]:
+        if word[:1].isupper():
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            runs.append(" ".join(folded_syllables(" ".join(run))))
+        run = []
+    return runs
+
+
 def _shared_words(a: str, b: str) -> float:
     """Share of the shorter text's syllables that the other one also has."""
     x, y = set(folded_syllables(a)), set(folded_syllables(b))
@@ -215,7 +228,8 @@ class Synthesiser:
 
         groups = _term_groups(_topic(plan))
         weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
-        position_weight = s.position_weight if groups else s.summary_position_weight
+        summary = not groups and kind in ("report", "digest")
+        position_weight = s.summary_position_weight if summary else s.position_weight
         title = set(folded_syllables(pieces[0].hit.chunk.title))
         scored: list[Piece] = []
         positions = 1.0 - np.arange(len(pieces)) / max(1, len(pieces) - 1)  # pieces come in reading order
@@ -304,11 +318,19 @@ class Synthesiser:
     # ------------------------------------------------------------------ the answer
 
     def _covered(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> bool:
-        """The extractive decline test (its calibrated threshold, unchanged), with the question's topic
-        terms looked for in the best article as a whole: a summary question is about an article, so no
-        single sentence need hold all its words."""
+        """Whether the articles found are about the question. A question naming places or people
+        ("Gia Lâm", "Sóc Trăng") is covered when the articles found name them all; otherwise the extractive
+        decline test applies (its calibrated threshold, unchanged), with the question's topic terms looked
+        for in the best article as a whole: a summary question is about an article, so no single sentence
+        need hold all its words."""
         if not hits:
             return False
+        # A name the question gives ("Gia Lâm") must be in one of the articles found, or they are not about it.
+        texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
+                 {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
+        names = _question_names(_topic(plan).question)
+        if names:  # the article is found when the names the question gives are in it
+            return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)

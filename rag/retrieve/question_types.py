@@ -84,10 +84,16 @@ def question_type(question: str, answer_type: str = "other") -> str:
 
 
 def without_cues(question: str) -> str:
-    """The question accent-folded, minus its type cue words and the words naming articles: what is left
-    names the topic ("tháp mười 2021" of "What did Tháp Mười report in 2021?"), so "report", "có gì mới"
-    or "the article" is not looked for in the text."""
-    folded = re.sub(rf"\b{_ARTICLE}\b", " ", fold(question))
-    for _, pattern in _CUES:
-        folded = re.sub(pattern, " ", folded)
-    return re.sub(r"\s+", " ", folded).strip()
+    """The question minus its type cue words and the words naming articles: what is left names the topic
+    ("Tháp Mười 2021" of "What did Tháp Mười report in 2021?"), so "report", "có gì mới" or "the article"
+    is not looked for in the text. Matching is accent-folded; the rest keeps its accents and capitals
+    (names are found by their capitals)."""
+    folded = fold(question)
+    if len(folded) != len(question):  # folding is one character for one on normalised text
+        return question
+    keep = [True] * len(question)
+    for pattern in [rf"\b{_ARTICLE}\b"] + [p for _, p in _CUES]:
+        for match in re.finditer(pattern, folded):
+            keep[match.start():match.end()] = [False] * (match.end() - match.start())
+    text = "".join(c if k else " " for c, k in zip(question, keep))
+    return re.sub(r"\s+", " ", text).strip()
