@@ -566,13 +566,13 @@ def faulty_llm():
 def llm_engine(faulty_llm, tmp_path):
     from rag.config import Config
     from rag.pipeline import build_pipeline
-    from ui import handlers
+    from ui.engine import Engine
 
     modes, url = faulty_llm
     index = build_fake_index(tmp_path / "idx")
     pipeline = build_pipeline(Config(index=index, llm="openai:test-model", base_url=url, timeout=1.5),
                               embedder=HashEmbedder())
-    return modes, url, handlers.Engine(pipeline)
+    return modes, url, Engine(pipeline)
 
 
 @pytest.mark.parametrize("mode, shown", [("die", "closed connection"), ("hang", "did not answer within 1.5 s")])
@@ -599,9 +599,10 @@ def test_llm_dying_or_hanging_mid_stream_raises_a_clear_backend_error(llm_engine
 @pytest.mark.parametrize("mode, shown", [("die", "closed connection"), ("hang", "did not answer within 1.5 s")])
 def test_ui_shows_a_dead_or_hung_llm_and_stays_usable(llm_engine, mode, shown):
     from ui import handlers
+    from ui.engine import Settings
 
     modes, url, engine = llm_engine
-    settings = handlers.Settings(generator="openai:test-model")
+    settings = Settings(generator="openai:test-model")
     modes.append(mode)
     started = time.monotonic()
     messages, sources, turns = list(handlers.chat(engine, QUESTION, [], settings))[-1]

@@ -1,7 +1,7 @@
 """What the UI's events do, as plain functions over plain values: testable without a server.
 
 `chat` streams one turn; `rate` logs feedback; `upload` adds articles and swaps the index in (the
-running pipeline and the settings live in `ui.engine`, re-exported here). Handlers never raise: library errors (RagError) become
+running pipeline and the settings live in `ui.engine`). Handlers never raise: library errors (RagError) become
 their own message, anything else a generic one (the traceback goes to the server log only).
 """
 
@@ -16,12 +16,10 @@ from rag.errors import RagError
 from rag.schema import Answer, Citation
 
 from . import render
-from .engine import MAX_TOP_K, Engine, Facets, FilteredPipeline, Settings, apply_filters, facets, settings_from, warm_up
+from .engine import Engine, Facets, Settings
 from .feedback import feedback_record
 from .i18n import t
 
-__all__ = ["MAX_TOP_K", "Engine", "Facets", "FilteredPipeline", "Settings", "apply_filters", "facets", "settings_from",
-           "warm_up", "chat", "new_chat", "sources_for", "rate", "upload", "messages", "turn_of_message"]
 log = logging.getLogger("ui")
 MAX_UPLOAD_FILES = 50  # one request; more would hold the single upload slot for minutes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.answer.extractive import format_date
+from rag.text.dates import display_date as format_date
 from rag.schema import Citation, Hit
 
 # What the lead line says the bullets are, per question type, in the question's language.

@@ -21,7 +21,7 @@ import numpy as np
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _place_keys, _term_groups
 from rag.answer.generator import Draft, decline_text
-from rag.ingest.articles import years_mentioned
+from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.vietnamese import fold, folded_syllables, split_sentences

@@ -272,4 +272,4 @@ def test_llamacpp_backend_answers(tmp_path):
     plan = QueryPlan(QUESTION, QUESTION, "vi")
     draft = generator.generate(plan, [Hit(chunk, 1.0)])
     assert isinstance(draft.text, str) and draft.text
-    assert any(isinstance(p, str) for p in generator.stream(plan, [Hit(chunk, 1.0)]))
+    assert any(isinstance(p, str) for p in generator.stream_draft(plan, [Hit(chunk, 1.0)]))

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import Config
 from rag.errors import InputError
 from rag.schema import Answer, Citation, QueryPlan
 
 from ui import handlers, render
+from ui.engine import MAX_TOP_K, Engine, Settings, apply_filters, settings_from
 from rag.evaluate.sets import feedback_rows
 from ui.feedback import FeedbackLog, read_log
 
-from ui_fakes import UI_UPLOAD, ScriptedGenerator, build_fake_index, fake_pipeline
+from ui_fakes import UI_UPLOAD, ScriptedGenerator, StandInPipeline, build_fake_index, fake_pipeline
 
 
 @pytest.fixture
@@ -31,11 +31,11 @@ def index_path(tmp_path) -> Path:
 def engine(index_path, tmp_path):
     generator = ScriptedGenerator()
     pipeline = fake_pipeline(index_path, generator)
-    return handlers.Engine(pipeline, FeedbackLog(tmp_path / "feedback.jsonl"),
-                           make_generator=lambda spec, config, index: generator)
+    return Engine(pipeline, FeedbackLog(tmp_path / "feedback.jsonl"),
+                  make_generator=lambda spec, config, index: generator)
 
 
-def run_chat(engine, question, turns=None, settings=handlers.Settings()):
+def run_chat(engine, question, turns=None, settings=Settings()):
     return list(handlers.chat(engine, question, turns or [], settings))
 
 
@@ -57,8 +57,7 @@ def test_chat_streams_then_shows_a_cited_answer_and_its_sources(engine):
 
 
 def test_many_stream_pieces_accumulate(engine):
-    class Streaming:
-        config = Config()
+    class Streaming(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -79,8 +78,7 @@ def test_many_stream_pieces_accumulate(engine):
 def test_follow_up_passes_the_conversation_and_new_chat_clears_it(engine):
     seen = []
 
-    class Recording:
-        config = Config()
+    class Recording(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -108,8 +106,7 @@ def test_real_follow_up_inherits_the_place(engine):
     (ValueError("secret internal detail"), "Đã có lỗi ngoài dự kiến"),
 ])
 def test_errors_become_friendly_messages(engine, error, expected, caplog):
-    class Failing:
-        config = Config()
+    class Failing(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -131,8 +128,8 @@ def test_empty_question_does_nothing(engine):
 
 def test_unsupported_sentence_is_marked(index_path, tmp_path):
     generator = ScriptedGenerator(extra_unsupported=True)
-    engine = handlers.Engine(fake_pipeline(index_path, generator), None,
-                             make_generator=lambda spec, config, index: generator)
+    engine = Engine(fake_pipeline(index_path, generator), None,
+                    make_generator=lambda spec, config, index: generator)
     chat_messages, sources, _ = run_chat(engine, "Huyện Tháp Mười năm 2021 kết nạp bao nhiêu đảng viên?")[-1]
     answer = chat_messages[-1]["content"]
     assert 'class="sent-bad"' in answer and "99 cây cầu vàng" in answer
@@ -141,7 +138,7 @@ def test_unsupported_sentence_is_marked(index_path, tmp_path):
 
 
 def test_english_labels(engine):
-    _, sources, _ = run_chat(engine, "What did Tháp Mười report in 2021?", settings=handlers.Settings(lang="en"))[-1]
+    _, sources, _ = run_chat(engine, "What did Tháp Mười report in 2021?", settings=Settings(lang="en"))[-1]
     assert "Read the whole article" in sources and "Checked" in sources
 
 
@@ -151,27 +148,27 @@ def test_english_labels(engine):
 def test_filters_narrow_the_plan():
     plan = QueryPlan(question="q", text="q", language="vi", places=("thap muoi",), years=(2021, 2022))
     years = [2020, 2021, 2022, 2023]
-    assert handlers.apply_filters(plan, handlers.Settings(), years) == plan
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2020, year_to=2023), years) == plan
-    assert handlers.apply_filters(plan, handlers.Settings(place="Mỹ Lộc"), years).places == ("my loc",)
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2022, year_to=2023), years).years == (2022,)
+    assert apply_filters(plan, Settings(), years) == plan
+    assert apply_filters(plan, Settings(year_from=2020, year_to=2023), years) == plan
+    assert apply_filters(plan, Settings(place="Mỹ Lộc"), years).places == ("my loc",)
+    assert apply_filters(plan, Settings(year_from=2022, year_to=2023), years).years == (2022,)
     # No overlap: the question's own years win.
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2023, year_to=2023), years).years == (2021, 2022)
+    assert apply_filters(plan, Settings(year_from=2023, year_to=2023), years).years == (2021, 2022)
     open_plan = replace(plan, years=())
-    assert handlers.apply_filters(open_plan, handlers.Settings(year_from=2021, year_to=2022), years).years == (2021, 2022)
+    assert apply_filters(open_plan, Settings(year_from=2021, year_to=2022), years).years == (2021, 2022)
 
 
 def test_filters_reach_retrieval(engine):
-    settings = handlers.Settings(place="Cao Lãnh", top_k=3)
+    settings = Settings(place="Cao Lãnh", top_k=3)
     run_chat(engine, "Có bao nhiêu xã đạt chuẩn nông thôn mới?", settings=settings)
     assert engine.pipeline.generator.plans[-1].places == ("cao lanh",)
 
 
 def test_settings_from_raw_widget_values():
-    s = handlers.settings_from("", "2023", 2021, "500", None, "en")
-    assert s == handlers.Settings(place=None, year_from=2021, year_to=2023, top_k=handlers.MAX_TOP_K,
+    s = settings_from("", "2023", 2021, "500", None, "en")
+    assert s == Settings(place=None, year_from=2021, year_to=2023, top_k=MAX_TOP_K,
                                   generator="extractive", lang="en")
-    assert handlers.settings_from("Tháp Mười", None, "x", "0", "extractive", "fr").lang == "vi"
+    assert settings_from("Tháp Mười", None, "x", "0", "extractive", "fr").lang == "vi"
 
 
 def test_facets_come_from_the_index(engine):
@@ -185,7 +182,7 @@ def test_facets_come_from_the_index(engine):
 
 def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     turns = run_chat(engine, "Năm 2021 huyện Tháp Mười kết nạp bao nhiêu đảng viên mới?",
-                     settings=handlers.Settings(top_k=5))[-1][2]
+                     settings=Settings(top_k=5))[-1][2]
     assert "Cảm ơn" in handlers.rate(engine, turns, None, True, "  chính xác ", "vi")
     assert "Cảm ơn" in handlers.rate(engine, turns, handlers.turn_of_message(1), False, "", "vi")
     assert "Chưa có" in handlers.rate(engine, [], None, True, "", "vi")
