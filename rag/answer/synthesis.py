@@ -89,10 +89,11 @@ class Piece:
 
 def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
     """Each sentence of an article with the years it speaks about: those it names, else the last year
-    written earlier in its paragraph ("Năm 2022, huyện tập trung …. Nâng cao …" is about 2022)."""
+    written before it ("Năm 2022, huyện tập trung …. Nâng cao …" is about 2022); a paragraph that names
+    no year goes on with the one before it."""
     out: list[tuple[str, tuple[int, ...]]] = []
+    current: tuple[int, ...] = ()
     for paragraph in re.split(r"\n\s*\n", article_text):
-        current: tuple[int, ...] = ()
         for sentence in split_sentences(paragraph):
             named = years_mentioned(sentence)
             out.append((sentence, named or current))
@@ -217,6 +218,10 @@ class Synthesiser:
             roles = [p for p in pieces if _ROLE.search(p.text.lower())]
             asks_people = bool(_PEOPLE_QUESTION.search(fold(plan.question)))
             pieces = (people or roles if asks_people else roles or people) or pieces
+        if kind == "plan":  # the forward-looking statements, or those naming the years asked about
+            ahead = [p for p in pieces if _FORWARD.search(p.text.lower())
+                     or set(years_mentioned(p.text)) & set(plan.years)]
+            pieces = ahead or pieces
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
