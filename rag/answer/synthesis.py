@@ -221,7 +221,7 @@ class Synthesiser:
         if kind == "plan":  # the forward-looking statements, or those naming the years asked about
             ahead = [p for p in pieces if _FORWARD.search(p.text.lower())
                      or set(years_mentioned(p.text)) & set(plan.years)]
-            pieces = ahead or pieces
+            pieces = ahead if len(ahead) >= s.min_bullets else pieces
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
