@@ -186,7 +186,9 @@ class Synthesiser:
 
     def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
         """None excludes the piece (it speaks about other years); else a bonus or penalty by tense."""
-        own = set(years_mentioned(piece.text)) or set(piece.years)
+        # The years inherited from earlier sentences separate results from plans; a list's items (who attended)
+        # are ruled out only by a year they name themselves.
+        own = set(years_mentioned(piece.text)) or (set(piece.years) if kind in ("report", "plan") else set())
         if plan.years and own and not own & set(plan.years):
             return None
         lowered = piece.text.lower()
