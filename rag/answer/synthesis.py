@@ -129,15 +129,22 @@ def _specifics(text: str) -> set[str]:
     return {fold(x) for x in counts | set(capitalised_names(text))}
 
 
+# Capitalised at the start of a name but not part of it: administrative and courtesy words, "Năm" (year).
+_NAME_PREFIXES = frozenset("huyen tinh xa quan thanh pho tp thi tran nam ong ba dong chi bai".split())
+
+
 def _question_names(question: str) -> list[str]:
-    """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded."""
+    """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded,
+    without a leading administrative or courtesy word ("Huyện Gia Lâm" gives "gia lam")."""
     runs, run = [], []
-    for word in re.findall(r"[^\W\d_]+", question) + [""]:
+    for word in re.findall(r"\w+", question) + [""]:
         if word[:1].isupper():
-            run.append(word)
+            run.append(fold(word))
             continue
+        while run and run[0] in _NAME_PREFIXES:
+            run.pop(0)
         if len(run) >= 2:
-            runs.append(" ".join(folded_syllables(" ".join(run))))
+            runs.append(" ".join(run))
         run = []
     return runs
 
