@@ -45,7 +45,8 @@ def _article_keys(article: Article) -> set[str]:
     return {fold(p) for p in (article.place.district, article.place.province) if p}
 
 
-def _article_years(article: Article) -> set[int]:
+def article_years(article: Article) -> set[int]:
+    """The years an article reports on, and the year it was published."""
     return set(article.years) | ({int(article.date[:4])} if article.date else set())
 
 
@@ -56,7 +57,7 @@ def matching_articles(index: Index, plan: QueryPlan) -> list[Article]:
     for article in index.articles.values():
         if plan.places and not _article_keys(article) & set(plan.places):
             continue
-        if plan.years and not _article_years(article) & set(plan.years):
+        if plan.years and not article_years(article) & set(plan.years):
             continue
         if groups:
             text = " " + " ".join(folded_syllables(f"{article.title} {article.text}")) + " "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer.collection import article_years
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _place_keys, _term_groups
 from rag.answer.generator import Draft, decline_text
@@ -157,8 +158,7 @@ def _shared_words(a: str, b: str) -> float:
 
 def _article_years(index, hit: Hit) -> set[int]:
     article = index.articles.get(hit.chunk.article_id)
-    years = set(article.years) if article else set(hit.chunk.years)
-    return years | ({int(hit.chunk.date[:4])} if hit.chunk.date else set())
+    return article_years(article) if article else set(hit.chunk.years)
 
 
 def _topic(plan: QueryPlan) -> QueryPlan:
