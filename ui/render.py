@@ -95,7 +95,9 @@ def _lines_html(answer: Answer, by_marker: Mapping[int, Citation], lang: str, tu
         if items:
             out.append(f'<ul class="points">{"".join(items)}</ul>')
             items = []
-        if line.strip():
+        if line.strip().endswith(":") and not markers_in(line):  # a lead line or a heading: not a claim
+            out.append(f'<span class="points-head">{esc(line.strip())}</span>')
+        elif line.strip():
             out.append(sentences(line))
     return "<br>".join(out).replace("<br><ul", "<ul").replace("</ul><br>", "</ul>")
 
