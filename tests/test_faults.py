@@ -30,6 +30,7 @@ from rag.errors import IndexCorruptError, RagError
 from rag.index.store import load_index, read_manifest, verify_index
 from rag.index.locking import index_write_lock, lock_path
 
+from conftest import KEPT_SETTINGS
 from ui_fakes import UI_ARTICLES, UI_UPLOAD, HashEmbedder, build_fake_index, fake_pipeline
 
 TESTS = Path(__file__).resolve().parent
@@ -79,7 +80,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _env(**faults: float | str | Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "FAULT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "FAULT_")) or k in KEPT_SETTINGS}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                FAULT_TESTS_DIR=str(TESTS), PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.update({f"FAULT_{k.upper()}": str(v) for k, v in faults.items()})

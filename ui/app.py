@@ -7,11 +7,12 @@ things look in `ui.render` (HTML strings, every article text escaped).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from rag.config import set_library_defaults
+
+set_library_defaults(GRADIO_ANALYTICS_ENABLED="False")
 
 import gradio as gr  # noqa: E402
 

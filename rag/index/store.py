@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag import disk
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
@@ -191,10 +192,10 @@ def save_index(index: Index, path: Path) -> None:
         _swap_in(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexWriteError(
-            f"could not write the index to {path}: {exc.strerror or exc} (disk full or a file-size limit?); "
-            "free space and retry. The previous index, if any, is untouched"
-        ) from exc
+        cause = disk.cause_of(exc, path.parent)
+        why = f" ({cause.reason}). Fix: {cause.fix}" if cause else " (disk full or a file-size limit?); free space"
+        raise IndexWriteError(f"could not write the index to {path}: {exc.strerror or exc}{why} and retry. "
+                              "The previous index, if any, is untouched") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -19,6 +19,7 @@ from ui.engine import MAX_TOP_K, Engine, Settings, apply_filters, settings_from
 from rag.evaluate.sets import feedback_rows
 from ui.feedback import FeedbackLog, read_log
 
+from conftest import file_size_limit
 from ui_fakes import UI_UPLOAD, ScriptedGenerator, StandInPipeline, build_fake_index, fake_pipeline
 
 
@@ -199,6 +200,30 @@ def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     # ... and a later 👎 for the same question wins and asks for a label.
     good, (review,), _ = feedback_rows(rows[:1] + [dict(rows[0], rating="down", comment="sai")])
     assert good == [] and review["needs_label"] and review["comment"] == "sai"
+
+
+@pytest.mark.parametrize("fault", ["size limit", "full disk"])
+def test_a_failing_feedback_write_says_the_rating_was_not_saved_and_the_chat_goes_on(engine, tmp_path, fault, caplog):
+    question = "Năm 2021 huyện Tháp Mười kết nạp bao nhiêu đảng viên mới?"
+    turns = run_chat(engine, question)[-1][2]
+    assert "Cảm ơn" in handlers.rate(engine, turns, None, True, "đúng", "vi")
+    log_file = engine.feedback.path
+    before = log_file.read_bytes()
+    if fault == "size limit":  # room for part of a record: the write is cut short, then refused
+        with file_size_limit(len(before) + 100):
+            shown = {lang: handlers.rate(engine, turns, None, False, "x" * 1500, lang) for lang in ("vi", "en")}
+        assert "file-size limit" in shown["en"] and "giới hạn kích thước tệp" in shown["vi"]
+        assert "ulimit -f" in caplog.text and log_file.read_bytes() == before  # no half line left
+    else:  # /dev/full refuses every write with ENOSPC: a full disk without filling one
+        engine.feedback = FeedbackLog(Path("/dev/full"))
+        shown = {lang: handlers.rate(engine, turns, None, False, None, lang) for lang in ("vi", "en")}
+        assert "disk is full" in shown["en"] and "ổ đĩa của máy chủ đã đầy" in shown["vi"]
+    assert shown["en"].startswith('<div class="upload bad">Your rating was not saved (')
+    assert "chưa được lưu" in shown["vi"] and "Traceback" not in shown["en"] + shown["vi"]
+    assert "Cảm ơn" not in shown["vi"] and "saved." not in shown["en"]
+    chat_messages, sources, more_turns = run_chat(engine, question, turns)[-1]  # the chat goes on
+    assert len(more_turns) == 2 and more_turns[-1]["error"] is None and "source-card" in sources
+    assert [r["rating"] for r in read_log(log_file if fault == "size limit" else tmp_path / "feedback.jsonl")] == ["up"]
 
 
 def test_feedback_export_cli(tmp_path, engine):
