@@ -11,6 +11,7 @@ from collections import Counter
 from rag.answer.bullets import Bullet, Section, render, source_label
 from rag.answer.extractive import _term_groups
 from rag.answer.generator import Draft, constraint_reason, decline_text
+from rag.index.constraints import place_keys
 from rag.index.store import Index
 from rag.schema import Article, Hit, QueryPlan
 from rag.text.vietnamese import fold, folded_syllables, split_clauses
@@ -41,10 +42,6 @@ def _topic_groups(plan: QueryPlan) -> list[tuple[str, ...]]:
     return [g for g in _term_groups(plan) if not set(" ".join(g).split()) <= _FRAME]
 
 
-def _article_keys(article: Article) -> set[str]:
-    return {fold(p) for p in (article.place.district, article.place.province) if p}
-
-
 def article_years(article: Article) -> set[int]:
     """The years an article reports on, and the year it was published."""
     return set(article.years) | ({int(article.date[:4])} if article.date else set())
@@ -55,7 +52,7 @@ def matching_articles(index: Index, plan: QueryPlan) -> list[Article]:
     found = []
     groups = _topic_groups(plan)
     for article in index.articles.values():
-        if plan.places and not _article_keys(article) & set(plan.places):
+        if plan.places and not set(place_keys(article.place)) & set(plan.places):
             continue
         if plan.years and not article_years(article) & set(plan.years):
             continue

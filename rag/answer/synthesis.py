@@ -20,7 +20,8 @@ import numpy as np
 
 from rag.answer.collection import article_years
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
-from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _place_keys, _term_groups
+from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
+from rag.index.constraints import place_keys
 from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import without_cues
@@ -309,7 +310,7 @@ class Synthesiser:
         if len(plan.places) > 1:
             sides = []
             for key in plan.places:
-                hit = next((h for h in hits if key in _place_keys(h)), None)
+                hit = next((h for h in hits if key in place_keys(h.chunk.place)), None)
                 if hit:
                     sides.append((self._display(key), hit, plan.years))
             if len(sides) > 1:
