@@ -11,7 +11,7 @@ import pytest
 from conftest import ARTICLES_DIR
 
 ASK_KEYS = {"question", "answer", "answerable", "citations", "retrieved", "timings_ms"}
-OPTIONAL_KEYS = {"notice"}  # a compatible extension of the §4.2 contract
+OPTIONAL_KEYS = {"notice", "question_type"}  # compatible extensions of the §4.2 contract (question_type: issue 11)
 CITATION_KEYS = {"marker", "article_id", "chunk_id", "title", "date", "place", "quote", "supported"}
 QUESTION = "Năm 2021 huyện Mỹ Lộc thi hành kỷ luật bao nhiêu đảng viên?"
 
