@@ -12,6 +12,7 @@ from typing import Iterable
 from rag.errors import InputError
 from rag.ingest.jsonl import read_jsonl  # noqa: F401  (re-exported: callers import it from here)
 from rag.evaluate.metrics import Question
+from rag.retrieve.question_types import QUESTION_TYPES
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
@@ -50,13 +51,16 @@ def question_from_json(row: dict, where: str) -> Question:
         if not alternatives:
             raise InputError(f"{where}: '{row['id']}' has an empty list of alternatives in 'answer_facts'")
         facts.append(alternatives)
+    kind = row.get("type")
+    if kind is not None and kind not in QUESTION_TYPES:
+        raise InputError(f"{where}: '{row['id']}' has type {kind!r}; valid types: {', '.join(QUESTION_TYPES)}")
     gold = _strings(row.get("gold_articles"), where, "gold_articles")
     if row["answerable"] and not gold and not facts:
         raise InputError(f"{where}: answerable question '{row['id']}' has neither gold_articles nor answer_facts")
     return Question(
         id=row["id"], question=row["question"], answerable=row["answerable"], gold_articles=gold,
         answer_facts=tuple(facts), lang=row.get("lang"), history=_strings(row.get("history"), where, "history"),
-        reference_answers=_strings(row.get("reference_answers"), where, "reference_answers"),
+        reference_answers=_strings(row.get("reference_answers"), where, "reference_answers"), type=kind,
     )
 
 
@@ -73,18 +77,6 @@ def load_questions(path: Path) -> list[Question]:
         seen.add(q.id)
     return questions
 
-
-def question_to_json(q: Question) -> dict:
-    row: dict = {"id": q.id, "question": q.question}
-    if q.lang:
-        row["lang"] = q.lang
-    row.update(gold_articles=list(q.gold_articles),
-               answer_facts=[f[0] if len(f) == 1 else list(f) for f in q.answer_facts], answerable=q.answerable)
-    if q.history:
-        row["history"] = list(q.history)
-    if q.reference_answers:
-        row["reference_answers"] = list(q.reference_answers)
-    return row
 
 
 def align_outputs(questions: list[Question], outputs: list[dict]) -> list[dict]:
@@ -104,10 +96,6 @@ def align_outputs(questions: list[Question], outputs: list[dict]) -> list[dict]:
         raise InputError(f"the output answers other questions than the set for {', '.join(changed[:5])}; "
                          "rerun rag ask --batch on this question set")
     return [by_id[q.id] for q in questions]
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------- SQuAD and XQuAD

