@@ -290,6 +290,8 @@ def _strength_reasons(claim: str, language: str, clauses: list[Clause]) -> list[
     if language == "en":
         # "the first half / six months of 2024" is a period, not a ranking
         lowered = re.sub(r"\bfirst\s+(?=half|six|three|nine|quarter|months?|weeks?|days?|time)", "", claim.lower())
+        # "No. 05", "No 125": the abbreviation of "number" before a numeral is no negation
+        lowered = re.sub(r"\bno\.?\s*(?=\d)", " ", lowered)
         words = set(re.findall(r"[a-z'-]+", lowered.replace("n't", " n't")))
         present = lambda forms: bool(words & set(forms))  # noqa: E731
     else:

@@ -102,3 +102,9 @@ def test_text_addressed_to_the_reader_is_never_evidence(checker, planted):
 ])
 def test_ordinary_news_is_not_taken_for_an_instruction(news):
     assert not addresses_the_reader(news)
+
+
+def test_english_no_before_a_numeral_is_not_a_negation(checker):
+    passage = "Ban thực hiện theo Chỉ thị số 05 của Bộ Chính trị."
+    assert verdict(checker, "The committee acted under Directive No. 05 of the Politburo [1].", passage).supported
+    assert not verdict(checker, "The committee did not act under Directive No. 05 of the Politburo [1].", passage).supported
