@@ -147,12 +147,13 @@ class SupportChecker:
                 reasons.append(f"number {number} is not in the cited passage")
         all_years = set().union(*(p.years for p in passages))
         scope = set().union(*(c.scope for c in relevant)) if relevant else set()
+        terms = _stated_terms(claim, passages)
         for year in facts.years:
             if year not in all_years and bare and not all_years:
                 notes.append(f"year {year} is not stated in the source")
             elif year not in all_years:
                 reasons.append(f"year {year} is not in the cited passage")
-            elif scope and year not in scope:
+            elif scope and year not in scope and year not in terms:
                 reasons.append(f"the passage states this for {', '.join(map(str, sorted(scope)))}, not {year}")
         forms = [p.form for p in passages]
         for name in facts.names:
@@ -264,6 +265,17 @@ def unstated_places(claim: str, passages: Sequence[Passage]) -> set[str]:
     if provinces_in(text, capitalised=True) or admin_names_in(text):
         return set()
     return {match_form(n) for n in provinces_in(claim, capitalised=True) + admin_names_in(claim)}
+
+
+# A term or period "2021-2026", "2020 – 2025": its years name the span, not when the fact happened.
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)(?!\d)")
+
+
+def _stated_terms(claim: str, passages: Sequence[Passage]) -> set[int]:
+    """Years of the sentence's year ranges that a passage states as the same range: they are not asked to
+    fall in the scope of the clause the sentence matches ("nhiệm kỳ 2021-2026" in a 2021 report)."""
+    stated = {m.groups() for p in passages for m in _YEAR_RANGE.finditer(f"{p.header} {p.text}")}
+    return {int(y) for m in _YEAR_RANGE.finditer(claim) if m.groups() in stated for y in m.groups()}
 
 
 def _header_numbers(passage: Passage) -> set[str]:

@@ -108,3 +108,12 @@ def test_english_no_before_a_numeral_is_not_a_negation(checker):
     passage = "Ban thực hiện theo Chỉ thị số 05 của Bộ Chính trị."
     assert verdict(checker, "The committee acted under Directive No. 05 of the Politburo [1].", passage).supported
     assert not verdict(checker, "The committee did not act under Directive No. 05 of the Politburo [1].", passage).supported
+
+
+def test_a_term_stated_in_the_passage_is_not_read_as_the_year_of_the_fact(checker):
+    passage = ("Sáng ngày 16/03/2021, Ban Thường vụ Huyện ủy họp với Mặt trận Tổ quốc. Mặt trận chuẩn bị bầu cử "
+               "Hội đồng nhân dân các cấp, nhiệm kỳ 2021-2026.")
+    assert verdict(checker, "Ngày 16/03/2021, Mặt trận chuẩn bị bầu cử Hội đồng nhân dân các cấp nhiệm kỳ 2021-2026 [1].",
+                   passage).supported
+    assert not verdict(checker, "Ngày 16/03/2021, Mặt trận chuẩn bị bầu cử Hội đồng nhân dân các cấp nhiệm kỳ 2020-2025 [1].",
+                       passage).supported
