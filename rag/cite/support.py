@@ -218,7 +218,8 @@ class SupportChecker:
             if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
                 reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
         # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words
-        words = lambda part: [w for w in re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ", match_form(part)).split()  # noqa: E731
+        words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
+                                                                      match_form(part))).split()
                               if w not in FUNCTION_WORDS and not w.isdigit()]
         for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
                                        s.min_segment_coverage):
@@ -245,6 +246,11 @@ class SupportChecker:
             self._vectors.clear()
         query = np.asarray(self.embedder.embed_query(claim), dtype=np.float32)
         return float(max(self._vectors.get(t, np.zeros_like(query)) @ query for t in texts))
+
+
+# Vietnamese classifiers that count without naming what is counted ("khai trừ 5 trường hợp", "36 người",
+# "120 lượt"): the passage may give the count bare or with the noun itself, so they are not asked of its words.
+_GENERIC_UNIT = re.compile(r"(?<=\d) (?:truong hop|nguoi|luot|dong chi)(?!\w)")
 
 
 def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:

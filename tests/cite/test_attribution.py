@@ -117,3 +117,11 @@ def test_a_term_stated_in_the_passage_is_not_read_as_the_year_of_the_fact(checke
                    passage).supported
     assert not verdict(checker, "Ngày 16/03/2021, Mặt trận chuẩn bị bầu cử Hội đồng nhân dân các cấp nhiệm kỳ 2020-2025 [1].",
                        passage).supported
+
+
+def test_a_generic_classifier_after_a_count_is_not_asked_of_the_passage(checker):
+    passage = "Năm 2021, Ủy ban kiểm tra thi hành kỷ luật 36 đảng viên bằng các hình thức khiển trách 26, khai trừ 5."
+    assert verdict(checker, "Năm 2021, Ủy ban kiểm tra thi hành kỷ luật 36 đảng viên, trong đó khai trừ 5 trường hợp [1].",
+                   passage).supported
+    assert not verdict(checker, "Năm 2021, Ủy ban kiểm tra thi hành kỷ luật 36 đảng viên, trong đó khai trừ 26 trường hợp [1].",
+                       passage).supported
