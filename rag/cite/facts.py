@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.cite.text import english_vocabulary, match_form
+from rag.cite.text import contains_phrase, english_vocabulary, match_form
 from rag.text.names import NOT_PEOPLE, SURNAMES
+from rag.text.places import admin_names_in
 from rag.text.vietnamese import fold, normalize
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -226,6 +227,17 @@ def find_quotes(text: str) -> list[str]:
     return [q.strip() for q in _QUOTE.findall(text) if len(q.split()) >= 3]
 
 
+def _admin_names(sentence: str, found: list[str]) -> list[str]:
+    """Places introduced by an administrative word ("huyện Cán", "thành phố Aleppo"): names to find even when
+    they read as no person's or body's name. One that overlaps a name found already is that name, read
+    too far ("Huyện ủy Tháp Mười Trần Văn Hưng" gives "Tháp Mười Trần")."""
+    out = []
+    for name in (match_form(n) for n in admin_names_in(sentence)):
+        if not any(contains_phrase(name, f) or contains_phrase(f, name) for f in found):
+            out.append(name)
+    return out
+
+
 def extract_facts(sentence: str, language: str) -> Facts:
     dates, _ = find_dates(sentence)
     numbers = find_numbers(sentence, language)
@@ -234,7 +246,7 @@ def extract_facts(sentence: str, language: str) -> Facts:
         dates=tuple(dates),
         numbers=tuple(dict.fromkeys(n.key for n in numbers if not n.is_year)),
         years=tuple(dict.fromkeys(int(n.key) for n in numbers if n.is_year)),
-        names=tuple(dict.fromkeys(n.key for n in names)),
+        names=tuple(dict.fromkeys([n.key for n in names] + _admin_names(sentence, [n.key for n in names]))),
         persons=tuple(dict.fromkeys(n.key for n in names if n.is_person)),
         quotes=tuple(find_quotes(sentence)),
         bodies=tuple(dict.fromkeys(find_bodies(sentence))) if language == "vi" else (),

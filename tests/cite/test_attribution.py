@@ -125,3 +125,9 @@ def test_a_generic_classifier_after_a_count_is_not_asked_of_the_passage(checker)
                    passage).supported
     assert not verdict(checker, "Năm 2021, Ủy ban kiểm tra thi hành kỷ luật 36 đảng viên, trong đó khai trừ 26 trường hợp [1].",
                        passage).supported
+
+
+def test_a_place_after_an_administrative_word_is_a_name_to_find(checker):
+    passage = "Sau đó Phòng GD-ĐT huyện Bình Chánh đi thực tế kiểm tra cũng đồng ý."
+    assert verdict(checker, "Phòng GD-ĐT huyện Bình Chánh đi thực tế kiểm tra [1].", passage).supported
+    assert not verdict(checker, "Phòng GD-ĐT huyện Cán đi thực tế kiểm tra [1].", passage).supported
