@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     from rag.cite.support import SupportChecker
-    from rag.cli.check import _check_row, _SourceResolver
+    from rag.cli.check import _check_row, _SourceResolver, index_places
     from rag.embed.registry import make_embedder
     from rag.index.store import build_index, load_index, save_index
     from rag.ingest.articles import load_articles
@@ -54,12 +54,12 @@ def main(argv: list[str] | None = None) -> dict:
 
     pairs = read_jsonl(args.pairs)
     embedder = make_embedder()
-    checker = SupportChecker(embedder)
     results: dict[str, tuple[int, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "seeds"
         save_index(build_index(load_articles(REPO / "seeds").articles, embedder, path), path)
         index = load_index(path)
+        checker = SupportChecker(embedder, places=index_places(path))  # as `rag check` reads with an index
         resolver = _SourceResolver(path)
         for form in FORMS:
             right, wrong = 0, Counter()

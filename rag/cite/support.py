@@ -67,8 +67,12 @@ class SupportChecker:
     """Decides support; `embedder` (e5) and `entailment` are optional, everything else is lexical."""
 
     def __init__(self, embedder: Embedder | None = None, entailment: Entailment | None = None,
-                 settings: SupportSettings = SupportSettings()) -> None:
+                 settings: SupportSettings = SupportSettings(), places: Sequence[str] = ()) -> None:
+        """`places`: district and province names known to be places (the index's gazetteer), so a bare
+        passage or sentence naming one without "huyện" ("Mỹ Lộc cách chức ...") is read as naming a place."""
         self.embedder = embedder
+        # one-syllable names only after an administrative word, as the retrieval gazetteer reads them
+        self.places = tuple(sorted({match_form(p) for p in places if len(match_form(p).split()) >= 2}))
         self.entailment = entailment
         self.settings = settings
         self._vectors: dict[str, np.ndarray] = {}
@@ -90,7 +94,7 @@ class SupportChecker:
         relevant = anchored or ([best] if best else [])
         reasons: list[str] = []
         notes: list[str] = []
-        reasons += self._fact_reasons(claim, facts, passages, relevant, notes)
+        reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
         if notes:  # the words of a place the source does not state are not asked of it either
             unsaid = {w for n in notes if n.startswith("place '") for w in n.split("'")[1].split()}
             content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
@@ -130,13 +134,13 @@ class SupportChecker:
 
     @staticmethod
     def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause],
-                      notes: list[str]) -> list[str]:
+                      notes: list[str], known_places: Sequence[str] = ()) -> list[str]:
         """Numbers, dates, years, names and quotes the passages must state. A place or year they do not state
         is only noted when the source is bare text (no title, date or place) that names no other: the
         article's own place and year are often left out of its passages."""
         reasons = []
         bare = not any(p.header for p in passages)
-        places = unstated_places(claim, passages) if bare else set()
+        places = unstated_places(claim, passages, known_places) if bare else set()
         numbers = set().union(*(c.number_keys for p in passages for c in p.clauses)) | {
             k for p in passages for k in _header_numbers(p)}
         for date in facts.dates:
@@ -265,12 +269,18 @@ def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:
     return reasons
 
 
-def unstated_places(claim: str, passages: Sequence[Passage]) -> set[str]:
-    """Places the sentence names (match forms) when the passages name no province or district at all."""
+def unstated_places(claim: str, passages: Sequence[Passage], known: Sequence[str] = ()) -> set[str]:
+    """Places the sentence names (match forms) when the passages name no province or district at all;
+    `known` are match forms of gazetteer names, found with or without an administrative word."""
     text = " ".join(p.text for p in passages)
-    if provinces_in(text, capitalised=True) or admin_names_in(text):
+    if provinces_in(text, capitalised=True) or admin_names_in(text) or _known_in(" ".join(p.form for p in passages), known):
         return set()
-    return {match_form(n) for n in provinces_in(claim, capitalised=True) + admin_names_in(claim)}
+    return {match_form(n) for n in provinces_in(claim, capitalised=True) + admin_names_in(claim)} | set(
+        _known_in(match_form(claim), known))
+
+
+def _known_in(form: str, known: Sequence[str]) -> list[str]:
+    return [k for k in known if contains_phrase(form, k)]
 
 
 # A term or period "2021-2026", "2020 – 2025": its years name the span, not when the fact happened.

@@ -138,22 +138,38 @@ def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path:
     return 0
 
 
-def _make_checker(args: argparse.Namespace) -> SupportChecker:
+def index_places(index_path: Path | None) -> tuple[str, ...]:
+    """District and province names of the index's articles (the corpus gazetteer), for reading a bare
+    source's place names; empty when there is no index."""
+    from rag.errors import RagError
+
+    if index_path is None:
+        return ()
+    try:
+        from rag.index.store import load_index
+
+        articles = load_index(index_path).articles.values()
+    except RagError:
+        return ()
+    return tuple(sorted({n for a in articles for n in (a.place.district, a.place.province) if n}))
+
+
+def _make_checker(args: argparse.Namespace, index_path: Path | None = None) -> SupportChecker:
     embedder = None
     if not args.lexical_only:
         from rag.embed.registry import DEFAULT_EMBEDDER, make_embedder
 
         embedder = make_embedder(args.embedder or DEFAULT_EMBEDDER)
     entailment = cross_encoder_entailment(args.entailment) if args.entailment else None
-    return SupportChecker(embedder, entailment)
+    return SupportChecker(embedder, entailment, places=index_places(index_path))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     given = [x for x in (args.file, args.batch, args.pairs) if x]
     if len(given) != 1:
         raise InputError("give one of: FILE.json, --batch FILE.jsonl, --pairs FILE.jsonl")
-    checker = _make_checker(args)
     index_path = config_from_args(args).index
+    checker = _make_checker(args, None if args.pairs and args.no_metadata else index_path)
     if args.pairs:
         return _score_pairs(Path(args.pairs), checker, args.json, None if args.no_metadata else index_path)
     resolver = _SourceResolver(index_path)

@@ -131,3 +131,15 @@ def test_a_place_after_an_administrative_word_is_a_name_to_find(checker):
     passage = "Sau đó Phòng GD-ĐT huyện Bình Chánh đi thực tế kiểm tra cũng đồng ý."
     assert verdict(checker, "Phòng GD-ĐT huyện Bình Chánh đi thực tế kiểm tra [1].", passage).supported
     assert not verdict(checker, "Phòng GD-ĐT huyện Cán đi thực tế kiểm tra [1].", passage).supported
+
+
+def test_a_gazetteer_place_named_without_huyen_is_noted_not_failed_in_bare_text():
+    passage = ("Năm 2021 Ủy ban kiểm tra đã thi hành kỷ luật 36 đảng viên bằng các hình thức khiển trách 26, "
+               "cảnh cáo 3, cách chức 2, khai trừ 5.")
+    known = SupportChecker(places=["Mỹ Lộc", "Nam Định"])
+    ok = known.check("Năm 2021, Mỹ Lộc cách chức hai đảng viên [1].", [prepare_passage(passage)])
+    assert ok.supported and any("not stated in the source" in n for n in ok.notes)
+    assert not known.check("Năm 2021, Mỹ Lộc cách chức năm đảng viên [1].", [prepare_passage(passage)]).supported
+    # a passage that names another known place refutes the sentence's place
+    assert not known.check("Năm 2021, Mỹ Lộc cách chức hai đảng viên [1].",
+                           [prepare_passage("Năm 2021 Nam Định cách chức 2 đảng viên.")]).supported
