@@ -79,6 +79,7 @@ class SupportChecker:
 
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
         claim = normalize(claim_text(sentence))  # decomposed (NFD) text would split words at every accent
+        claim = _without_cited_title(claim, passages)
         language = sentence_language(claim)
         claim = digits_for_words(claim, english=language == "en")
         if not passages:
@@ -225,7 +226,9 @@ class SupportChecker:
         words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
                                                                       match_form(part))).split()
                               if w not in FUNCTION_WORDS and not w.isdigit()]
-        for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
+        # the source's title · date · place count too: an answer may name the article it quotes ("Theo bài “…”")
+        context = [p.form for p in passages] + [match_form(p.header) for p in passages if p.header]
+        for part in uncovered_segments(claim, context, words, s.min_segment_words,
                                        s.min_segment_coverage):
             reasons.append(f"the passage does not say '{part}'")
         return reasons
@@ -255,6 +258,19 @@ class SupportChecker:
 # Vietnamese classifiers that count without naming what is counted ("khai trừ 5 trường hợp", "36 người",
 # "120 lượt"): the passage may give the count bare or with the noun itself, so they are not asked of its words.
 _GENERIC_UNIT = re.compile(r"(?<=\d) (?:truong hop|nguoi|luot|dong chi)(?!\w)")
+
+
+# "Theo bài “<title>” (19/8/2022, Tháp Mười): ..." names the article it quotes (the extractive answerer writes
+# this); the title is checked against the sources' titles, and the rest of the sentence is the claim.
+_CITED_TITLE = re.compile(r"^\s*(?:theo|according to)\s+(?:bài(?: viết| báo)?|the article|article)\s*[“\"«](.+?)[”\"»]\s*",
+                          re.IGNORECASE)
+
+
+def _without_cited_title(claim: str, passages: Sequence[Passage]) -> str:
+    m = _CITED_TITLE.match(claim)
+    if m and any(contains_phrase(match_form(p.header), match_form(m.group(1))) for p in passages if p.header):
+        return claim[m.end():]
+    return claim
 
 
 def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:

@@ -143,3 +143,13 @@ def test_a_gazetteer_place_named_without_huyen_is_noted_not_failed_in_bare_text(
     # a passage that names another known place refutes the sentence's place
     assert not known.check("Năm 2021, Mỹ Lộc cách chức hai đảng viên [1].",
                            [prepare_passage("Năm 2021 Nam Định cách chức 2 đảng viên.")]).supported
+
+
+def test_an_answer_naming_the_article_it_quotes_is_judged_on_its_claim(checker):
+    passage = "Tại buổi làm việc, Tổ khảo sát đề nghị huyện Tháp Mười tiếp tục rà soát các chỉ tiêu của Nghị quyết."
+    header = "Tiếp và làm việc với Tổ khảo sát của Ban Dân vận Tỉnh ủy · 2022-08-19 · Tháp Mười"
+    lead = "Theo bài “Tiếp và làm việc với Tổ khảo sát của Ban Dân vận Tỉnh ủy” (19/8/2022, Tháp Mười): "
+    assert verdict(checker, lead + passage + " [1]", passage, header).supported
+    assert not verdict(checker, lead + passage.replace("huyện Tháp Mười", "huyện Cao Lãnh") + " [1]", passage, header).supported
+    invented = "Theo bài “Huyện ủy giải thể Hội Chữ thập đỏ các xã ven sông” (19/8/2022, Tháp Mười): "
+    assert not verdict(checker, invented + passage + " [1]", passage, header).supported
