@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer.clauses import clauses
 from rag.answer.collection import article_years
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
@@ -52,14 +53,14 @@ _QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
 
 @dataclass(frozen=True)
 class SynthesisSettings:
-    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight and
-    title_penalty were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
+    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight,
+    title_penalty, clause_words and length_weight were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
     (eval/synthesis.jsonl; the held-out set was not used); the others are stated, untuned."""
 
     question_weight: float = 1.0
     centroid_weight: float = 0.0  # centroid (what the article is mostly about): searched, did not help
     coverage_weight: float = 0.5
-    salience_weight: float = 0.5
+    salience_weight: float = 2.0
     time_weight: float = 0.3
     position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
     # ... except for a pure summary question ("what does the article report?", no topic words of its own),
@@ -74,6 +75,8 @@ class SynthesisSettings:
     words_per_article: int = 150
     words_total: int = 300
     max_piece_words: int = 60
+    clause_words: int = 30  # sentences longer than this are also offered cut into clauses (0: never)
+    length_weight: float = 1.0  # penalty per word, as a share of max_piece_words: denser pieces first
     min_piece_words: int = 6
     max_articles: int = 4
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
@@ -180,6 +183,7 @@ class Synthesiser:
     # ------------------------------------------------------------------ pieces and scores
 
     def _pieces(self, article_id: str, by_row: dict[int, Hit]) -> list[Piece]:
+        s = self.settings
         pieces: list[Piece] = []
         article = self.index.articles.get(article_id)
         contexts = _context_years(article.text) if article else []
@@ -189,7 +193,10 @@ class Synthesiser:
             for unit in self.gen._units_of_row[row]:
                 text = self.index.units[unit][1]
                 years = next((y for sentence, y in contexts if text in sentence), years_mentioned(text))
-                pieces.append(Piece(unit, text, hit, row * 1000 + len(pieces), tuple(years)))
+                # the unit, then its clauses (they share its vector: relevance is the sentence's, the
+                # salience and the word count their own)
+                for piece_text in [text] + (clauses(text, s.clause_words) if s.clause_words else []):
+                    pieces.append(Piece(unit, piece_text, hit, row * 1000 + len(pieces), tuple(years)))
         return pieces
 
     def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
@@ -256,7 +263,7 @@ class Synthesiser:
             score = (s.question_weight * q + s.centroid_weight * c
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + s.salience_weight * self._salience(p.text, kind, title) + position_weight * position
-                     + time - s.title_penalty * restates)
+                     + time - s.title_penalty * restates - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
         return scored
 
@@ -280,11 +287,11 @@ class Synthesiser:
             pool.remove(best)
             if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
                 continue
-            if chosen and words + len(best.text.split()) > budget:
+            if chosen and words + len(best.text.split()) + 1 > budget:  # + 1: the bullet's "-" 
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
             covered |= _specifics(best.text)
-            words += len(best.text.split())
+            words += len(best.text.split()) + 1
         return sorted(chosen, key=lambda p: p.order)
 
     # ------------------------------------------------------------------ articles and sides
