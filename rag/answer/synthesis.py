@@ -48,6 +48,9 @@ _PEOPLE_QUESTION = re.compile(r"\b(ai|nguoi|can bo|lanh dao|dong chi|dai bieu|wh
                               r"officials|members|attended)\b")
 # Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
 _CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
+# What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
+# after its [n] marker.
+_BULLET_WORDS = 2
 _QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
 
 
@@ -287,11 +290,12 @@ class Synthesiser:
             pool.remove(best)
             if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
                 continue
-            if chosen and words + len(best.text.split()) + 1 > budget:  # + 1: the bullet's "-" 
+            cost = len(best.text.split()) + _BULLET_WORDS
+            if chosen and words + cost > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
             covered |= _specifics(best.text)
-            words += len(best.text.split()) + 1
+            words += cost
         return sorted(chosen, key=lambda p: p.order)
 
     # ------------------------------------------------------------------ articles and sides
