@@ -3,8 +3,11 @@
 News sentences in Vietnamese reports chain many results with commas ("…đã xem xét, kiểm tra dấu hiệu vi
 phạm, …, trong năm đã xem xét, thi hành kỷ luật 36 đảng viên bằng các hình thức …"): quoting the whole
 sentence spends the answer's word budget on one point. A sentence longer than `long_words` is cut at
-its commas and colons (outside quotation marks); pieces shorter than `min_words` are joined to the next
-one (an enumeration "kiểm tra, giám sát, kỷ luật" stays whole), and a short tail joins the piece before.
+its commas and colons (outside quotation marks), but only where a new phrase starts: the words since the
+previous comma number at least `item_words` and those up to the next comma at least `phrase_words`, so an
+enumeration of short items ("lãnh đạo, quán triệt, học tập và thực hiện Nghị quyết, chỉ thị, …") is not
+cut. Pieces shorter than `min_words` are joined to the next one, and a short tail joins the piece before.
+The word counts are stated, not tuned.
 Every clause is an exact substring of the sentence, so a citation's quote is still found in its passage.
 """
 
@@ -28,11 +31,19 @@ def _outside_quotes(text: str, position: int) -> bool:
     return depth == 0
 
 
-def clauses(sentence: str, long_words: int = 20, min_words: int = 6) -> list[str]:
+def clauses(sentence: str, long_words: int = 20, min_words: int = 6, item_words: int = 4,
+            phrase_words: int = 5) -> list[str]:
     """The clauses of `sentence` (exact substrings, in order), or [] when it is short or has no cut."""
     if len(sentence.split()) <= long_words:
         return []
-    starts = [0] + [m.end() for m in _BOUNDARY.finditer(sentence) if _outside_quotes(sentence, m.start())]
+    marks = [m for m in _BOUNDARY.finditer(sentence) if _outside_quotes(sentence, m.start())]
+    edges = [0] + [m.end() for m in marks] + [len(sentence)]
+    starts = [0]
+    for i, m in enumerate(marks, start=1):
+        before = len(sentence[edges[i - 1]:m.start()].split())
+        after = len(sentence[m.end():edges[i + 1]].split())
+        if before >= item_words and after >= phrase_words:
+            starts.append(m.end())
     spans: list[tuple[int, int]] = []
     begin = 0
     for i, start in enumerate(starts[1:] + [len(sentence)]):

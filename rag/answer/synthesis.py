@@ -20,6 +20,7 @@ import numpy as np
 
 from rag.answer.clauses import clauses
 from rag.answer.collection import article_years
+from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
 from rag.index.constraints import place_keys
@@ -30,10 +31,6 @@ from rag.schema import Hit, QueryPlan
 from rag.text.vietnamese import fold, folded_syllables, split_sentences
 
 # Words of Vietnamese news reporting (lowercase, with diacritics), not of any article.
-_FORWARD = re.compile(r"(?<!\w)(sẽ|tiếp tục|phấn đấu|tập trung|đề nghị|yêu cầu|cần|phải|kế hoạch|mục tiêu|"
-                      r"phương hướng|dự kiến|định hướng|trước mắt|thời gian tới|sắp tới|quyết tâm|đẩy mạnh|"
-                      r"nâng cao|chuẩn bị|đề ra|phát huy|thực hiện tốt|thực hiện nghiêm|quan tâm|chú trọng|tăng cường)(?!\w)")
-_PAST = re.compile(r"(?<!\w)(đã|đạt|được|kết quả|hoàn thành|vượt|qua)(?!\w)")
 _DECISION = re.compile(r"(?<!\w)(kết nạp|kỷ luật|khen thưởng|biểu dương|bầu|trúng cử|tái đắc cử|ban hành|quyết định|"
                        r"phê duyệt|khai trừ|cảnh cáo|khiển trách|cách chức|thu hồi|bắt|khởi tố|truy tố|xử phạt|"
                        r"miễn nhiệm|bổ nhiệm|điều động|tổ chức thành công|cưỡng chế|kiểm điểm)(?!\w)")
@@ -63,8 +60,9 @@ class SynthesisSettings:
     question_weight: float = 1.0
     centroid_weight: float = 0.0  # centroid (what the article is mostly about): searched, did not help
     coverage_weight: float = 0.5
-    salience_weight: float = 2.0
+    salience_weight: float = 3.0
     time_weight: float = 0.3
+    section_weight: float = 0.0  # the tense of the piece's section (plans ahead, reports back)
     position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
     # ... except for a pure summary question ("what does the article report?", no topic words of its own),
     # where the order of the news is the one signal left (stated, untuned).
@@ -78,8 +76,8 @@ class SynthesisSettings:
     words_per_article: int = 150
     words_total: int = 300
     max_piece_words: int = 60
-    clause_words: int = 30  # sentences longer than this are also offered cut into clauses (0: never)
-    length_weight: float = 1.0  # penalty per word, as a share of max_piece_words: denser pieces first
+    clause_words: int = 20  # sentences longer than this are also offered cut into clauses (0: never)
+    length_weight: float = 2.0  # penalty per word, as a share of max_piece_words: denser pieces first
     min_piece_words: int = 6
     max_articles: int = 4
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
@@ -93,6 +91,7 @@ class Piece:
     order: int
     years: tuple[int, ...]
     score: float = 0.0
+    tense: float = 0.0  # of its section: > 0 looks ahead, < 0 back (rag.answer.tense)
 
 
 def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -190,16 +189,21 @@ class Synthesiser:
         pieces: list[Piece] = []
         article = self.index.articles.get(article_id)
         contexts = _context_years(article.text) if article else []
+        tenses = section_tenses(article.text) if article else []
         for row in self.gen._rows_of_article.get(article_id, []):
             chunk = self.index.chunks[row]
             hit = by_row.get(row) or Hit(chunk=chunk, score=0.0, row=row)
             for unit in self.gen._units_of_row[row]:
                 text = self.index.units[unit][1]
                 years = next((y for sentence, y in contexts if text in sentence), years_mentioned(text))
-                # the unit, then its clauses (they share its vector: relevance is the sentence's, the
-                # salience and the word count their own)
-                for piece_text in [text] + (clauses(text, s.clause_words) if s.clause_words else []):
-                    pieces.append(Piece(unit, piece_text, hit, row * 1000 + len(pieces), tuple(years)))
+                tense = next((t for sentence, t in tenses if text in sentence), 0.0)
+                # the unit, then those of its clauses that carry a figure, a name or a decision of their
+                # own (a cut that isolates a fact; a generic clause reads better in its sentence). They
+                # share the unit's vector: relevance is the sentence's, salience and length their own.
+                cut = [c for c in (clauses(text, s.clause_words) if s.clause_words else [])
+                       if _specifics(c) or _DECISION.search(c.lower())]
+                for piece_text in [text] + cut:
+                    pieces.append(Piece(unit, piece_text, hit, row * 1000 + len(pieces), tuple(years), tense=tense))
         return pieces
 
     def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
@@ -211,20 +215,25 @@ class Synthesiser:
             return None
         lowered = piece.text.lower()
         forward, past = bool(_FORWARD.search(lowered)), bool(_PAST.search(lowered))
-        w = self.settings.time_weight
+        w, section = self.settings.time_weight, self.settings.section_weight * piece.tense
         if kind == "plan":
-            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0)
+            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0) + section
         if kind == "report":
-            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0)
+            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0) - section
         return 0.0
 
     def _salience(self, text: str, kind: str, title: set[str]) -> float:
         """Figures, named documents, decisions and people; plus each name (capitalised words) the title
-        does not already give, as the reader learns those from the piece alone."""
+        does not already give, as the reader learns those from the piece alone. A plan's points are tasks:
+        the people named (who attended, who spoke) do not make a piece one."""
         lowered = text.lower()
         new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
-        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
-                 + 0.2 * bool(_has_person(text) or _TITLED.search(text)))
+        people = 0.2 * bool(_has_person(text) or _TITLED.search(text))
+        if kind == "plan":
+            new_names = {m for m in new_names if not _TITLED.search(text) and not _has_person(m)}
+            people = 0.0
+        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(_NAMED_THING.search(text))
+                 + 0.3 * bool(_DECISION.search(lowered)) + people)
         if kind == "list":
             names = len(_TITLED.findall(text)) + _has_person(text)
             score += min(0.6, 0.3 * names) + 0.2 * min(2, len(_ROLE.findall(lowered)))
@@ -239,7 +248,7 @@ class Synthesiser:
             asks_people = bool(_PEOPLE_QUESTION.search(fold(plan.question)))
             pieces = (people or roles if asks_people else roles or people) or pieces
         if kind == "plan":  # the forward-looking statements, or those naming the years asked about
-            ahead = [p for p in pieces if _FORWARD.search(p.text.lower())
+            ahead = [p for p in pieces if _FORWARD.search(p.text.lower()) or p.tense > 0
                      or set(years_mentioned(p.text)) & set(plan.years)]
             pieces = ahead if len(ahead) >= s.min_bullets else pieces
         if not pieces:

@@ -25,3 +25,10 @@ def test_no_cut_inside_quotation_marks():
     sentence = ("Huyện đẩy mạnh phong trào thi đua “Dân vận khéo, Năm dân vận chính quyền, toàn dân đoàn kết xây dựng "
                 "nông thôn mới”, tiếp tục tuyên truyền về phòng, chống dịch bệnh trong toàn huyện và các xã")
     assert not any(p.endswith("Dân vận khéo") for p in clauses(sentence))
+
+
+def test_an_enumeration_of_short_items_is_not_cut_but_a_new_phrase_is():
+    sentence = ("Lãnh đạo, chỉ đạo, thực hiện tốt công tác kiểm tra, giám sát của Đảng, nâng cao chất lượng hoạt động "
+                "của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội")
+    assert clauses(sentence) == ["Lãnh đạo, chỉ đạo, thực hiện tốt công tác kiểm tra, giám sát của Đảng",
+                                 "nâng cao chất lượng hoạt động của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội"]
