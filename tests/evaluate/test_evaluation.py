@@ -13,6 +13,7 @@ import pytest
 
 import rag.cli.main as cli
 import rag.embed.registry as embedding
+from rag.ingest.jsonl import read_jsonl
 from rag.errors import InputError
 from rag.evaluate.sets import align_outputs, feedback_rows, question_from_json, squad_to_rows, xquad_rows
 from rag.evaluate.summary import compare
@@ -336,7 +337,7 @@ def test_rag_eval_agrees_with_scoring_rag_ask_batch_output(tiny_index, tmp_path,
         assert scored["per_question"] == ran["per_question"]
         assert ran["metrics"]["hit@10"]["value"] == 1.0
         run_dir = Path(ran["run_dir"])
-        records = [json.loads(l) for l in (run_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+        records = read_jsonl(run_dir / "records.jsonl")
         assert [r["id"] for r in records] == [r["id"] for r in E2E_QUESTIONS]
         assert set(records[0]) >= {"question", "answer", "citations", "retrieved_articles", "scores", "timings_ms"}
         assert (run_dir / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")

@@ -17,6 +17,7 @@ from rag.schema import Answer, Citation, QueryPlan
 
 from ui import handlers, render
 from rag.evaluate.sets import feedback_rows
+from rag.ingest.jsonl import read_jsonl
 from ui.feedback import FeedbackLog, read_log
 
 from ui_fakes import UI_UPLOAD, ScriptedGenerator, build_fake_index, fake_pipeline
@@ -210,7 +211,7 @@ def test_feedback_export_cli(tmp_path, engine):
     out_file = tmp_path / "questions.jsonl"
     subprocess.run([sys.executable, "-m", "rag.cli", "eval-convert", "feedback", str(tmp_path / "feedback.jsonl"),
                     "--out", str(out_file)], capture_output=True, text=True, check=True)
-    row = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
+    row = read_jsonl(out_file)[0]
     assert row["question"] == "What did Tháp Mười report in 2021?" and row["gold_articles"]
 
 
