@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from rag.cli import ask, check, evaluate, index
+from rag.cli import ask, calibrate, check, evaluate, index
 from rag.cli.common import eprint
 from rag.errors import RagError
 from ui import serve  # imports gradio only when `rag serve` runs
@@ -24,7 +24,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers over Vietnamese local news, offline.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for command in (index, ask, check, evaluate, serve):
+    for command in (index, ask, check, evaluate, calibrate, serve):
         command.register(commands)
     return parser
 
