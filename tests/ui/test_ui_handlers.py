@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ci_needs import need_module
+
 from rag.config import Config
 from rag.errors import InputError
 from rag.schema import Answer, Citation, QueryPlan
@@ -270,7 +272,7 @@ def test_serve_command_options():
 
 
 def test_build_app_exposes_the_chat_endpoint(engine):
-    gr = pytest.importorskip("gradio")
+    gr = need_module("gradio")
     from ui.app import build_app
 
     app = build_app(engine.pipeline, engine=engine)
