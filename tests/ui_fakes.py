@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from rag.answer.generator import Draft
+from rag.config import Config
 from rag.schema import Citation, Hit, QueryPlan
 from rag.text.vietnamese import folded_syllables
 
@@ -50,6 +52,7 @@ class ScriptedGenerator:
     passage, so the checker marks it unsupported."""
 
     name = "extractive"
+    needs_query_vector = False
 
     def __init__(self, extra_unsupported: bool = False) -> None:
         self.extra_unsupported = extra_unsupported
@@ -72,8 +75,26 @@ class ScriptedGenerator:
             text += " Huyện đã xây 99 cây cầu vàng [2]."
         return Draft(text=text, citations=tuple(citations), answerable=True)
 
-    def stream(self, plan, hits, query_vector=None):
-        yield self.generate(plan, hits, query_vector).text
+    def stream_draft(self, plan, hits, query_vector=None):
+        draft = self.generate(plan, hits, query_vector)
+        yield draft.text
+        yield draft
+
+
+class StandInPipeline:
+    """Base for a scripted pipeline put straight into an Engine: every per-request view is itself."""
+
+    config = Config()
+
+    def view(self, **_settings):
+        return self
+
+
+def quote_in_passage(answer_text: str, citations, hits) -> tuple[Citation, ...]:
+    """A deterministic stand-in for the citation checker: a citation is supported when its quote is
+    really in its chunk."""
+    texts = {h.chunk.id: h.chunk.text for h in hits}
+    return tuple(replace(c, supported=c.quote in texts.get(c.chunk_id, "")) for c in citations)
 
 
 def build_fake_index(target: Path, source: Path = UI_ARTICLES, embedder: HashEmbedder | None = None) -> Path:
@@ -94,7 +115,7 @@ def fake_pipeline(index_path: Path, generator=None, embedder: HashEmbedder | Non
 
     pipeline = build_pipeline(Config(index=index_path), embedder=embedder or HashEmbedder())
     pipeline.generator = generator or ScriptedGenerator()
-    pipeline.checker = None  # the quote-in-passage check: deterministic
+    pipeline.checker = quote_in_passage  # deterministic
     return pipeline
 
 

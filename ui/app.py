@@ -7,17 +7,19 @@ things look in `ui.render` (HTML strings, every article text escaped).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from rag.config import set_library_defaults
+
+set_library_defaults(GRADIO_ANALYTICS_ENABLED="False")
 
 import gradio as gr  # noqa: E402
 
 from rag.pipeline import RagPipeline  # noqa: E402
 
 from . import handlers, render  # noqa: E402
+from .engine import MAX_TOP_K, Engine, Facets, settings_from, warm_up  # noqa: E402
 from .assets import CSS, HEAD  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .i18n import EXAMPLES, LANGUAGES, examples, t  # noqa: E402
@@ -30,16 +32,16 @@ def _header(lang: str) -> str:
     return f"<h1>{render.esc(t(lang, 'title'))}</h1><p>{render.esc(t(lang, 'subtitle'))}</p>"
 
 
-def _place_choices(facets: handlers.Facets, lang: str) -> list[tuple[str, str]]:
+def _place_choices(facets: Facets, lang: str) -> list[tuple[str, str]]:
     return [(t(lang, "any_place"), "")] + [(p, p) for p in facets.places]
 
 
-def _years(facets: handlers.Facets) -> list[str]:
+def _years(facets: Facets) -> list[str]:
     """Years as strings: what the dropdown sends back from a browser or an API client alike."""
     return [str(y) for y in facets.years]
 
 
-def _generator_choices(engine: handlers.Engine, lang: str) -> list[tuple[str, str]]:
+def _generator_choices(engine: Engine, lang: str) -> list[tuple[str, str]]:
     return [(t(lang, "extractive") if s == "extractive" else s, s) for s in engine.generator_specs]
 
 
@@ -58,9 +60,9 @@ def launch_options() -> dict[str, Any]:
 
 
 def build_app(pipeline: RagPipeline, *, feedback_log: Path | None = None, lang: str = "vi",
-              generator_specs: list[str] | None = None, engine: handlers.Engine | None = None) -> gr.Blocks:
+              generator_specs: list[str] | None = None, engine: Engine | None = None) -> gr.Blocks:
     """The chat app over a built pipeline. `feedback_log`: where 👍/👎 are appended (None: not kept)."""
-    engine = engine or handlers.Engine(pipeline, FeedbackLog(feedback_log) if feedback_log else None, generator_specs)
+    engine = engine or Engine(pipeline, FeedbackLog(feedback_log) if feedback_log else None, generator_specs)
     facets = engine.facets
     years = _years(facets)
     config = engine.pipeline.config
@@ -103,7 +105,7 @@ def build_app(pipeline: RagPipeline, *, feedback_log: Path | None = None, lang: 
                                                 label=t(lang, "year_from"), elem_id="year-from")
                         year_to = gr.Dropdown(years, value=years[-1] if years else None,
                                               label=t(lang, "year_to"), elem_id="year-to")
-                    top_k = gr.Slider(1, handlers.MAX_TOP_K, value=config.top_k, step=1, label=t(lang, "top_k"))
+                    top_k = gr.Slider(1, MAX_TOP_K, value=config.top_k, step=1, label=t(lang, "top_k"))
                     generator = gr.Dropdown(_generator_choices(engine, lang), value=config.llm, label=t(lang, "generator"))
                 with gr.Accordion(t(lang, "upload"), open=False, elem_id="upload") as upload_box:
                     upload_hint = gr.Markdown(t(lang, "upload_hint"))
@@ -116,7 +118,7 @@ def build_app(pipeline: RagPipeline, *, feedback_log: Path | None = None, lang: 
 
         def ask(question: str, history: list[dict], place: str, year_from: Any, year_to: Any, passages: float,
                 generator: str, language: str):
-            settings = handlers.settings_from(place, year_from, year_to, passages, generator, language)
+            settings = settings_from(place, year_from, year_to, passages, generator, language)
             first = True
             for chat_messages, panel, new_turns in handlers.chat(engine, question, history, settings):
                 yield chat_messages, panel, new_turns, ("" if first else gr.update())
@@ -203,8 +205,8 @@ def serve(pipeline: RagPipeline, *, host: str = "127.0.0.1", port: int = 7860, a
           feedback_log: Path | None = None, lang: str = "vi", concurrency: int = 4,
           prevent_thread_lock: bool = False) -> gr.Blocks:
     """Build the app and serve it (blocks until stopped unless `prevent_thread_lock`)."""
-    engine = handlers.Engine(pipeline, FeedbackLog(feedback_log) if feedback_log else None)
-    handlers.warm_up(engine, examples(lang)[0])
+    engine = Engine(pipeline, FeedbackLog(feedback_log) if feedback_log else None)
+    warm_up(engine, examples(lang)[0])
     app = build_app(pipeline, feedback_log=feedback_log, lang=lang, engine=engine)
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, auth=auth, share=False, inbrowser=False, show_error=False,

@@ -1,7 +1,8 @@
 """The running pipeline behind the UI and the per-request settings (filters, generator, language).
 
-`Engine` holds the shared pipeline, builds a filtered per-request view of it that answers through the
-same `answer()`/`stream()` as the CLI and evaluation, and swaps in a new index after an upload.
+`Engine` holds the shared pipeline, asks it for a per-request view (`RagPipeline.view`: the person's
+generator, top-k and filters) that answers through the same `answer()`/`stream()` as the CLI and
+evaluation, and swaps in a new index after an upload (`RagPipeline.with_index`).
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Callable
 
 from rag.index.store import Index
-from rag.pipeline import RagPipeline, _make_generator
-from rag.retrieve.hybrid import HybridRetriever
+from rag.pipeline import RagPipeline, make_generator
 from rag.schema import QueryPlan
 from rag.text.vietnamese import fold
 
@@ -86,24 +87,12 @@ def apply_filters(plan: QueryPlan, settings: Settings, all_years: list[int]) -> 
     return replace(plan, years=tuple(range(lo, hi + 1)))
 
 
-@dataclass
-class FilteredPipeline(RagPipeline):
-    """A per-request view of the shared pipeline that applies the UI's filters to the query plan, so
-    the UI answers through the very same `answer()`/`stream()` as the CLI and evaluation."""
-
-    settings: Settings = Settings()
-    all_years: tuple[int, ...] = ()
-
-    def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
-        return apply_filters(super().plan(question, history), self.settings, list(self.all_years))
-
-
 class Engine:
     """The running pipeline plus its generators; `swap` installs a new index for the next requests
     while requests already running finish on the old one."""
 
     def __init__(self, pipeline: RagPipeline, feedback: FeedbackLog | None = None,
-                 generator_specs: list[str] | None = None, make_generator: Callable[..., Any] = _make_generator) -> None:
+                 generator_specs: list[str] | None = None, make_generator: Callable[..., Any] = make_generator) -> None:
         self._lock = threading.Lock()
         self.feedback = feedback
         self._make_generator = make_generator  # (spec, config, index) -> Generator
@@ -112,7 +101,7 @@ class Engine:
         self._install(pipeline, {config.llm: pipeline.generator})
 
     def _install(self, pipeline: RagPipeline, generators: dict[str, Any]) -> None:
-        facet = facets(pipeline.index) if isinstance(pipeline, RagPipeline) else Facets([], [])
+        facet = facets(pipeline.index)
         with self._lock:
             self.pipeline, self.generators, self.facets = pipeline, generators, facet
 
@@ -139,19 +128,13 @@ class Engine:
         index even if an upload swaps in another meanwhile."""
         snapshot = self._snapshot()
         pipeline, _, facet = snapshot
-        if not isinstance(pipeline, RagPipeline):
-            return pipeline  # a stand-in (tests): no filters to apply
-        base = {f.name: getattr(pipeline, f.name) for f in fields(RagPipeline)}
-        base["config"] = replace(pipeline.config, top_k=settings.top_k)
-        base["generator"] = self.generator(settings.generator, snapshot)
-        return FilteredPipeline(**base, settings=settings, all_years=tuple(facet.years))
+        return pipeline.view(top_k=settings.top_k, generator=self.generator(settings.generator, snapshot),
+                             refine_plan=partial(apply_filters, settings=settings, all_years=list(facet.years)))
 
     def swap(self, index: Index) -> None:
-        """Rebuild what depends on the index (retriever, generators) and switch to it."""
-        old = self.pipeline
-        retriever = HybridRetriever(index, old.embedder, old.retriever.settings)
-        generator = self._make_generator(old.config.llm, old.config, index)
-        self._install(replace(old, index=index, retriever=retriever, generator=generator), {old.config.llm: generator})
+        """Rebuild what depends on the index (planner, retriever, generator) and switch to it."""
+        pipeline = self.pipeline.with_index(index, self._make_generator)
+        self._install(pipeline, {pipeline.config.llm: pipeline.generator})
 
 
 def warm_up(engine: Engine, question: str) -> float | None:

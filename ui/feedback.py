@@ -8,6 +8,7 @@ Turn it into a question set (the eval contract) with the evaluation's converter:
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -20,7 +21,8 @@ MAX_COMMENT_CHARS = 2000
 
 class FeedbackLog:
     """Appends records to a JSONL file; safe to share between request threads (one write per line,
-    under a lock, flushed at once so a crash loses at most the record being written)."""
+    under a lock, flushed at once so a crash loses at most the record being written). A write that fails
+    (full disk, size limit, read-only folder) raises OSError and leaves no half line for the next record."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -31,15 +33,30 @@ class FeedbackLog:
         if row.get("comment"):
             row["comment"] = str(row["comment"])[:MAX_COMMENT_CHARS]
         line = json.dumps(row, ensure_ascii=False) + "\n"
+        data = line.encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
+            with self.path.open("ab", buffering=0) as handle:  # unbuffered: nothing left to flush on close
+                start = handle.seek(0, os.SEEK_END)
+                try:
+                    rest = memoryview(data)
+                    while rest:  # a write cut short by the disk returns less; the next one raises
+                        rest = rest[handle.write(rest):]
+                except OSError:
+                    _cut_back(handle, start)
+                    raise
         return row
 
     def read(self) -> list[dict]:
         return read_log(self.path)
+
+
+def _cut_back(handle, size: int) -> None:
+    """Drop what a failed write left after `size` bytes (best effort: the disk may refuse this too)."""
+    try:
+        handle.truncate(size)
+    except OSError:
+        pass
 
 
 def read_log(path: Path) -> list[dict]:

@@ -1,7 +1,7 @@
 """What the UI's events do, as plain functions over plain values: testable without a server.
 
 `chat` streams one turn; `rate` logs feedback; `upload` adds articles and swaps the index in (the
-running pipeline and the settings live in `ui.engine`, re-exported here). Handlers never raise: library errors (RagError) become
+running pipeline and the settings live in `ui.engine`). Handlers never raise: library errors (RagError) become
 their own message, anything else a generic one (the traceback goes to the server log only).
 """
 
@@ -12,17 +12,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from rag import disk
 from rag.errors import RagError
 from rag.schema import Answer, Citation
 
 from . import render
-from .engine import MAX_TOP_K, Engine, Facets, FilteredPipeline, Settings, apply_filters, facets, settings_from, warm_up
+from .engine import Engine, Facets, Settings
 from .feedback import feedback_record
 from .i18n import t
 
-__all__ = ["MAX_TOP_K", "Engine", "Facets", "FilteredPipeline", "Settings", "apply_filters", "facets", "settings_from",
-           "warm_up", "chat", "new_chat", "sources_for", "rate", "upload", "messages", "turn_of_message"]
 log = logging.getLogger("ui")
+WHY_NOT_SAVED = {disk.FULL_DISK: "why_full_disk", disk.SIZE_LIMIT: "why_size_limit", disk.READ_ONLY: "why_read_only"}
 MAX_UPLOAD_FILES = 50  # one request; more would hold the single upload slot for minutes
 
 
@@ -124,9 +124,13 @@ def rate(engine: Engine, turns: list[dict] | None, turn_index: int | None, liked
         return render.message_html(t(lang, "thanks"), "ok")
     try:
         engine.feedback.append(feedback_record(turns[index], "up" if liked else "down", comment))
-    except OSError as exc:
-        log.exception("could not write feedback")
-        return render.message_html(f"{t(lang, 'error')}: {exc.strerror or exc}", "bad")
+    except OSError as exc:  # the log is a side line: the user hears the rating was lost, the chat goes on
+        cause = disk.cause_of(exc, engine.feedback.path.parent)
+        log.warning("feedback not saved in %s: %s (%s). Fix: %s", engine.feedback.path, exc.strerror or exc,
+                    cause.reason if cause else "not a full disk, a size limit or a read-only folder",
+                    cause.fix if cause else "check that the file can be written")
+        why = t(lang, WHY_NOT_SAVED.get(cause.kind if cause else "", "why_other"))
+        return render.message_html(t(lang, "not_saved", why=why), "bad")
     return render.message_html(t(lang, "thanks"), "ok")
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Iterable, Mapping
 
 from rag.schema import Answer, Article, Citation
+from rag.text.dates import display_date
 
 from .i18n import t
 
@@ -164,15 +165,6 @@ def _context(paragraph: str, spans: list[tuple[int, int, int]], turn: int) -> st
     shifted = [(s - lo, e - lo, m) for s, e, m in spans if s >= lo and e <= hi]
     body = _highlight(paragraph[lo:hi], shifted, turn, anchor=True)
     return ("… " if lo > 0 else "") + body + (" …" if hi < len(paragraph) else "")
-
-
-def display_date(iso: str, lang: str) -> str:
-    """'2022-01-10' -> '10/01/2022' in Vietnamese (as the articles print dates); ISO in English."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not match or lang == "en":
-        return iso
-    year, month, day = match.groups()
-    return f"{day}/{month}/{year}"
 
 
 def _verdict_badge(citation: Citation, lang: str) -> str:

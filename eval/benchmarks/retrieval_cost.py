@@ -79,7 +79,7 @@ def main() -> None:
 
     import faiss
 
-    from rag.retrieve.planning import plan_query
+    from rag.retrieve.planning import Gazetteer, plan_query
     from rag.retrieve.hybrid import HybridRetriever, RetrievalSettings
 
     faiss.omp_set_num_threads(1)
@@ -103,7 +103,8 @@ def main() -> None:
     scanning = HybridRetriever(index, embedder=None, settings=RetrievalSettings(filtered_scan_limit=10**9))
     rng = np.random.default_rng(1)
     picked = rng.choice(len(articles), size=min(args.questions, len(articles)), replace=False)
-    plans = [plan_query(articles[i].title, with_units.gazetteer, None, None) for i in picked]
+    gazetteer = Gazetteer.from_articles(list(index.articles.values()))
+    plans = [plan_query(articles[i].title, gazetteer) for i in picked]
     vectors = [v / np.linalg.norm(v) for v in rng.standard_normal((len(plans), 384)).astype(np.float32)]
     year = Counter(y for years in scanning._article_years.values() for y in years).most_common(1)[0][0]
     filtered = [replace(plan, years=(year,)) for plan in plans]

@@ -16,10 +16,11 @@ from typing import Iterator
 
 import numpy as np
 
-from rag.ingest.articles import years_mentioned
+from rag.text.dates import display_date, years_mentioned
+from rag.text.names import NOT_PEOPLE, SURNAMES
 from rag.ingest.chunking import answer_units
 from rag.text.vietnamese import split_clauses
-from rag.answer.generator import Draft, constraint_reason, decline_text
+from rag.answer.generator import Draft, decline_text, decline_unmet_constraints
 from rag.index.store import Index
 from rag.schema import Citation, Hit, QueryPlan
 from rag.text.crosslingual import folded_alternatives
@@ -29,21 +30,13 @@ from rag.text.vietnamese import QUESTION_WORDS_FOLDED, fold, folded_syllables, l
 _COUNT = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?(?![\w/-])")
 _FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b", re.I)
-_SURNAMES = (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Lâm Trương Đoàn Mai "
-    "Cao Lương Tô Tạ Châu Hà Thái Văn Lưu Kiều Quách Tăng Trịnh"
-).split()
-_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})\s+(\w+)\s+(\w+)")
-
-
-# Named in nearly every Party article as an ideology ("tư tưởng Hồ Chí Minh"), not as a person present.
-_NOT_PEOPLE = ("Hồ Chí Minh",)
+_PERSON = re.compile(rf"\b(?:{'|'.join(sorted(SURNAMES))})\s+(\w+)\s+(\w+)")
 
 
 def _has_person(text: str) -> bool:
     """A full name: a common surname and two capitalised words ('Trần Văn Hưng'); two words alone
     would take places for people ('Cao Lãnh', 'Hà Nội')."""
-    for name in _NOT_PEOPLE:
+    for name in NOT_PEOPLE:
         text = text.replace(name, " ")
     return any(m.group(1)[0].isupper() and m.group(2)[0].isupper() for m in _PERSON.finditer(text))
 
@@ -157,15 +150,11 @@ def _figure_for(plan: QueryPlan, quote: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def format_date(iso: str | None, language: str) -> str | None:
-    if not iso:
-        return None
-    year, month, day = iso.split("-")
-    return f"{int(day)}/{int(month)}/{year}" if language == "vi" else iso
-
-
 class ExtractiveGenerator:
+    """Satisfies `rag.answer.generator.Generator`."""
+
     name = "extractive"
+    needs_query_vector = True
 
     def __init__(self, index: Index, settings: ExtractiveSettings | None = None) -> None:
         self.index = index
@@ -292,7 +281,7 @@ class ExtractiveGenerator:
     def _sentence(self, citation: Citation, plan: QueryPlan) -> str:
         language = plan.language
         quote = citation.quote.rstrip(" .;:")
-        date = format_date(citation.date, language)
+        date = display_date(citation.date, language)
         source = ", ".join(p for p in (date, citation.place) if p)
         source = f" ({source})" if source else ""
         if language == "en":
@@ -302,11 +291,10 @@ class ExtractiveGenerator:
         return f"Theo bài “{citation.title}”{source}: {quote} [{citation.marker}]."
 
     def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
+        declined = decline_unmet_constraints(plan, hits)
+        if declined:
+            return declined
         usable = [h for h in hits if h.matches_constraints]
-        if not usable:
-            names = [p for p in plan.unknown_places] if plan.unknown_places and not plan.places else []
-            place_names = sorted({h.chunk.place.district for h in hits if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
-            return Draft(decline_text(plan, constraint_reason(plan, place_names or names)), (), False)
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
         chosen = self._chosen(plan, usable, query_vector)
@@ -316,8 +304,12 @@ class ExtractiveGenerator:
         text = " ".join(self._sentence(c, plan) for c in citations)
         return Draft(text, tuple(citations), True)
 
-    def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]:
-        yield self.generate(plan, hits, query_vector).text
+    def stream_draft(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None
+                     ) -> Iterator[str | Draft]:
+        """The answer is computed at once: its text as one piece, then the Draft."""
+        draft = self.generate(plan, hits, query_vector)
+        yield draft.text
+        yield draft
 
     def _chosen(self, plan: QueryPlan, usable: list[Hit], query_vector: np.ndarray):
         return self._select(plan, self._score_units(plan, usable, query_vector))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
 from rag.schema import Citation, Hit, QueryPlan
+from rag.text.vietnamese import fold
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,39 @@ class Draft:
 
 
 class Generator(Protocol):
-    name: str
+    """What the pipeline calls on an answerer."""
 
-    def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft: ...
+    name: str  # the spec it was made from ("extractive", "openai:<model>", ...), for messages
+    # Whether `generate` needs the question's e5 vector (the extractive answerer scores sentences with
+    # it, and so does an LLM generator that falls back to it); the pipeline embeds the question only then
+    # (or when dense retrieval needs it anyway).
+    needs_query_vector: bool
 
-    def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]: ...
+    def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
+        """The answer to `plan` from `hits`, with [n] markers numbering its citations."""
+
+    def stream_draft(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None
+                     ) -> Iterator[str | Draft]:
+        """Text pieces as they are written, then the Draft (whose text is the authoritative one)."""
+
+
+@runtime_checkable
+class Condenser(Protocol):
+    """An answerer that can rewrite a follow-up as a standalone question (the LLM generators)."""
+
+    def condense(self, history: list[str], question: str) -> str:
+        """Raises BackendError when the backend fails."""
+
+
+def decline_unmet_constraints(plan: QueryPlan, hits: list[Hit]) -> Draft | None:
+    """The refusal every generator gives when no hit keeps the question's place/year constraints
+    (saying which place or year no article covers); None when some hit keeps them."""
+    if any(h.matches_constraints for h in hits):
+        return None
+    names = list(plan.unknown_places) if plan.unknown_places and not plan.places else []
+    places = sorted({h.chunk.place.district for h in hits
+                     if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
+    return Draft(decline_text(plan, constraint_reason(plan, places or names)), (), False)
 
 
 def decline_text(plan: QueryPlan, reason: str | None = None) -> str:

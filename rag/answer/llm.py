@@ -18,11 +18,10 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from rag.cite.checker import MarkerRewriter, best_quote, is_decline, markers_in, renumber, split_answer
 from rag.config import Config
 from rag.errors import BackendError, ConfigError
-from rag.answer.generator import Draft, Generator, constraint_reason, decline_text
+from rag.answer.generator import Draft, Generator, decline_unmet_constraints
 from rag.answer.llm_errors import explain
 from rag.answer.prompts import condense_messages, render_messages
 from rag.schema import Citation, Hit, QueryPlan
-from rag.text.vietnamese import fold
 
 OPENAI_URL = "https://api.openai.com/v1"
 OLLAMA_URL = "http://127.0.0.1:11434/v1"
@@ -111,21 +110,17 @@ def make_llm_generator(spec: str, config: Config, fallback: Generator | None = N
 
 
 class LLMGenerator:
-    """Satisfies `rag.answer.generator.Generator`; `stream_draft` also yields the final Draft for the pipeline."""
+    """Satisfies `rag.answer.generator.Generator` and `Condenser`."""
 
     def __init__(self, backend: Backend, config: Config, fallback: Generator | None = None) -> None:
         self.backend = backend
         self.config = config
         self.fallback = fallback
         self.name = backend.spec
+        self.needs_query_vector = fallback is not None  # the extractive fallback scores with it
 
     def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
         return self._answer(plan, hits, query_vector, streaming=False)[-1]
-
-    def stream(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Iterator[str]:
-        for piece in self.stream_draft(plan, hits, query_vector):
-            if isinstance(piece, str):
-                yield piece
 
     def stream_draft(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None
                      ) -> Iterator[str | Draft]:
@@ -145,13 +140,11 @@ class LLMGenerator:
         return self._run(plan, hits, query_vector, streaming)
 
     def _run(self, plan: QueryPlan, hits: list[Hit], query_vector, streaming: bool) -> Iterator[str | Draft]:
-        usable = [h for h in hits if h.matches_constraints]
-        if not usable:
-            places = sorted({h.chunk.place.district for h in hits
-                             if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
-            names = list(plan.unknown_places) if plan.unknown_places and not plan.places else []
-            yield Draft(decline_text(plan, constraint_reason(plan, places or names)), (), False)
+        declined = decline_unmet_constraints(plan, hits)
+        if declined:
+            yield declined
             return
+        usable = [h for h in hits if h.matches_constraints]
         messages, sources = render_messages(plan, usable, self.backend.context_window, self.config.max_tokens)
         if not sources.hits:
             raise ConfigError(f"the context window of {self.backend.spec} ({self.backend.context_window} tokens) "

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rag.cite.text import english_vocabulary, match_form
+from rag.text.names import NOT_PEOPLE, SURNAMES
 from rag.text.vietnamese import fold
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -30,11 +31,7 @@ _EN_NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _QUOTE = re.compile(r"[“\"«]([^”\"»]{8,})[”\"»]")
-SURNAMES = frozenset(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Lâm Trương Đoàn Mai Cao "
-    "Lương Tô Tạ Châu Hà Thái Văn Lưu Kiều Quách Tăng Trịnh Triệu Mạc Đàm Khổng La Hứa".split()
-)
-_NOT_PEOPLE = frozenset({"ho chi minh"})  # the ideology ("tư tưởng Hồ Chí Minh") in Party news
+_NOT_PEOPLE = frozenset(fold(name) for name in NOT_PEOPLE)
 
 
 @dataclass(frozen=True)
@@ -177,7 +174,7 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
         previous_end = m.end() if not m.group(0).endswith("'s") else -2
     names: list[NameSpan] = []
     for run in runs:
-        while run and _fold_word(run[0].group(0)) in _GENERIC_LEAD and run[0].group(0).removesuffix("'s") not in SURNAMES:
+        while run and _is_generic_lead(run[0].group(0).removesuffix("'s")):
             run = run[1:]
         if not run:
             continue
@@ -192,8 +189,8 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
     return names
 
 
-def _fold_word(word: str) -> str:
-    return fold(word.removesuffix("'s"))
+def _is_generic_lead(word: str) -> bool:
+    return fold(word) in _GENERIC_LEAD and word not in SURNAMES
 
 
 def _split_person(run: list[re.Match]) -> list[list[re.Match]]:

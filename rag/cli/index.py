@@ -36,10 +36,10 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     finally:
         if cache is not None:
             cache.close()
+            if cache.problem:  # said even when the index write fails after it
+                eprint(f"warning: {cache.problem}")
     if cache is not None:
         eprint(f"embedded {cache.misses} passages, reused {cache.hits} from the cache ({config.cache_dir})")
-        if cache.write_error:
-            eprint(f"warning: new embeddings were not cached ({cache.write_error})")
     counts = index.manifest["counts"]
     eprint(f"indexed {counts['articles']} articles as {counts['chunks']} chunks into {config.index}")
     return 0

@@ -7,18 +7,16 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from rag.cli import ask, calibrate, check, evaluate, index
 from rag.cli.common import eprint
+from rag.config import set_library_defaults
 from rag.errors import RagError
 from ui import serve  # imports gradio only when `rag serve` runs
 
 # Tests and users run offline: never let a library try the model hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+set_library_defaults(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
 
 
 def build_parser() -> argparse.ArgumentParser:

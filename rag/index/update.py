@@ -29,8 +29,9 @@ from rag.ingest.articles import SUPPORTED_SUFFIXES, content_hash, load_file
 from rag.ingest.chunking import ChunkSettings
 from rag.embed.registry import Embedder
 from rag.errors import InputError
-from rag.index.store import (Index, build_index, lexical_index, load_index, make_vector_index, remove_stale_builds,
-                             save_index, unit_lexical_index, updated_manifest)
+from rag.index.store import (Index, build_index, lexical_index, load_index, remove_stale_builds, save_index,
+                             unit_lexical_index, updated_manifest)
+from rag.index.vectors import faiss_module, make_vector_index
 from rag.index.locking import index_write_lock
 from rag.schema import Article
 
@@ -134,8 +135,7 @@ def _reject_duplicates(loaded: list[tuple[str, Article]], index: Index, report: 
 def merge(index: Index, new: Index, articles: list[Article]) -> Index:
     """A new Index holding `index` followed by `new` (built from `articles` with the same embedder and
     chunk settings). `index` is not modified."""
-    import faiss
-
+    faiss = faiss_module()
     offset = len(index.chunks)
     # A copy that accepts add(): clone_index + add aborts the process on a memory-mapped index.
     vectors = faiss.deserialize_index(faiss.serialize_index(index.vectors))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rag.errors import InputError, NoArticlesError
 from rag.ingest.jsonl import jsonl_values
+from rag.text.dates import YEAR
 from rag.text.places import districts_in, provinces_in
 from rag.schema import Article, Place
 from rag.text.vietnamese import normalize
@@ -32,9 +33,8 @@ _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _UPDATED_LINE = re.compile(r"^(?:Cập nhật|Ngày đăng|Đăng ngày)[^:]*:\s*(.+)$", re.I)
 _CAPTION_LINE = re.compile(r"\((?:Ảnh|Hình|Photo)\s*:[^)]*\)\s*$", re.I)
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\b")
-_YEAR_PHRASE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*(?:19|20)?\d{2})", re.I)
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
-_YEAR_ANY = re.compile(r"\b((?:19|20)\d{2})\b")
+_YEAR_PHRASE = re.compile(rf"\bnăm\s+({YEAR})\b(?!\s*[-–]\s*(?:19|20)?\d{{2}})", re.I)
+_YEAR_ANY = re.compile(rf"\b({YEAR})\b")
 _SENTENCE_END = re.compile(r"[.!?:;\"”)]$")
 _BYLINE_MARKERS = re.compile(r"\b(?:BT|Hình|Ảnh|Tin|Bài|PV|CTV)\s*:", re.I)
 
@@ -213,7 +213,7 @@ def find_place(title: str, paragraphs: list[str]) -> Place:
     return Place(district=district, province=provinces[0] if provinces else None)
 
 
-def find_years(title: str, paragraphs: list[str], date: str | None) -> tuple[int, ...]:
+def reported_years(title: str, paragraphs: list[str], date: str | None) -> tuple[int, ...]:
     """Years the article reports on: title years, the publication year, and 'năm YYYY' up to it.
 
     Plans for later years ('phương hướng năm 2022') and terms ('nhiệm kỳ 2020 - 2025') are mentions, not
@@ -227,16 +227,6 @@ def find_years(title: str, paragraphs: list[str], date: str | None) -> tuple[int
         for y in _YEAR_PHRASE.findall(paragraph):
             if pub_year is None or int(y) <= pub_year:
                 years.add(int(y))
-    return tuple(sorted(years))
-
-
-def years_mentioned(text: str) -> tuple[int, ...]:
-    """Every year written in the text, ranges expanded ('2021-2023' -> 2021, 2022, 2023)."""
-    years = {int(y) for y in _YEAR_ANY.findall(text)}
-    for start, end in _YEAR_RANGE.findall(text):
-        a, b = int(start), int(end)
-        if 0 <= b - a <= 10:
-            years.update(range(a, b + 1))
     return tuple(sorted(years))
 
 
@@ -272,7 +262,7 @@ def build_article(
         text="\n\n".join(paragraphs),
         date=iso,
         place=place,
-        years=find_years(final_title, paragraphs, iso),
+        years=reported_years(final_title, paragraphs, iso),
         byline=cleaned.byline,
         source=source,
         url=url,

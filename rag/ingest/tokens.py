@@ -7,11 +7,11 @@ cl100k_base (same sha256 that tiktoken checks) and registers it as `cl100k_base_
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from rag.config import set_library_defaults
 from rag.errors import BackendError
 
 _CL100K_URL = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
@@ -52,4 +52,4 @@ def prime_tiktoken_cache(cache_dir: Path) -> None:
     target = cache_dir / hashlib.sha1(_CL100K_URL.encode()).hexdigest()
     if not target.exists() or hashlib.sha256(target.read_bytes()).hexdigest() != _CL100K_SHA256:
         shutil.copyfile(source, target)
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache_dir))
+    set_library_defaults(TIKTOKEN_CACHE_DIR=str(cache_dir))

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.ingest.articles import years_mentioned
-from rag.text.accents import AccentRestorer
+from rag.text.dates import years_mentioned
 from rag.embed.registry import Embedder
 from rag.index.store import Index
-from rag.retrieve.planning import Gazetteer
 from rag.schema import Hit, QueryPlan
 from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, fold, keyword_tokens
 
@@ -76,8 +74,6 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self.gazetteer = Gazetteer.from_articles(list(index.articles.values()))
-        self.restorer = AccentRestorer.from_texts([f"{a.title}\n{a.text}" for a in index.articles.values()])
         # Any year an article mentions lets it through; the answerer then checks the year against the
         # sentence it quotes (the Cao Lãnh 2024 report cites a 2021 resolution, but cannot say how many
         # members Cao Lãnh admitted in 2021).
@@ -87,6 +83,8 @@ class HybridRetriever:
         self._article_place_keys = {
             a.id: {fold(p) for p in (a.place.district, a.place.province) if p} for a in index.articles.values()
         }
+        # A district in the plan filters; a province only boosts (see `satisfies` and `retrieve`).
+        self._district_keys = {fold(a.place.district) for a in index.articles.values() if a.place.district}
 
         self._allowed_cache: dict[tuple, np.ndarray] = {}
         # Answer units are stored in chunk order per build, but uploads and removals append and
@@ -166,7 +164,7 @@ class HybridRetriever:
     def satisfies(self, plan: QueryPlan, article_id: str) -> bool:
         if plan.unknown_places and not plan.places:
             return False
-        district_keys = [p for p in plan.places if p in self.gazetteer.districts]
+        district_keys = [p for p in plan.places if p in self._district_keys]
         if district_keys and not (self._article_place_keys[article_id] & set(district_keys)):
             return False
         known_years = self._article_years[article_id]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from rag.text.crosslingual import vietnamese_expansion
+from rag.text.dates import question_years
 from rag.text.accents import AccentRestorer
 from rag.errors import InputError
 from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
@@ -13,17 +15,6 @@ from rag.schema import Article, QueryPlan
 from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, detect_language, fold, normalize
 
 MAX_QUESTION_CHARS = 2000
-
-_YEAR = r"(?:19|20)\d{2}"
-_RANGE = re.compile(
-    rf"(?:từ|tu|from|between)?\s*(?:năm|nam|year)?\s*({_YEAR})\s*(?:-|–|đến|den|to|and|tới|toi)\s*(?:năm|nam)?\s*({_YEAR})",
-    re.I,
-)
-_TERM = re.compile(
-    rf"(?:nhiệm kỳ|nhiem ky|term|khóa|khoá)\s*{_YEAR}\s*[-–]\s*{_YEAR}|{_YEAR}\s*[-–]\s*{_YEAR}\s+(?:term|tenure)\b",
-    re.I,
-)
-_SINGLE_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 # Checked in order: "ngày bao nhiêu" asks for a date, not a number.
 _ANSWER_TYPES = (
@@ -59,7 +50,8 @@ class Gazetteer:
         return gazetteer
 
     def find(self, question: str) -> list[str]:
-        """Folded keys of covered places named in a question (accents and capitals as `PlaceText` says).
+        """Folded keys of covered places named in a normalised question (accents and capitals as
+        `PlaceText` says).
         A one-syllable name ("Cam", Orange County's "quận Cam") counts only after an administrative
         word: alone it is too often an ordinary word ("cam kết")."""
         text = PlaceText(question, capitalised=writes_capitals(question))
@@ -72,25 +64,13 @@ class Gazetteer:
 
 
 def validate_question(question: str) -> str:
+    """The question normalised (NFC, one tone-mark convention): the one normalisation it gets; every
+    rule below reads this form. Raises InputError for an empty or over-long question."""
     if question is None or not str(question).strip():
         raise InputError("the question is empty; type a question, e.g. \"Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?\"")
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"the question has {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. Ask a shorter question")
     return normalize(question.strip())
-
-
-def find_years(text: str) -> tuple[int, ...]:
-    """Years a question restricts to: '2021', '6 tháng đầu năm 2024', '2021-2023', 'from 2021 to 2023'.
-    A term of office ('nhiệm kỳ 2021-2026') names the term, not a year to filter on."""
-    text = _TERM.sub(" ", text)
-    years: set[int] = set()
-    for start, end in _RANGE.findall(text):
-        a, b = int(start), int(end)
-        if 0 <= b - a <= 10:
-            years.update(range(a, b + 1))
-    text = _RANGE.sub(" ", text)
-    years.update(int(y) for y in _SINGLE_YEAR.findall(text))
-    return tuple(sorted(years))
 
 
 def answer_type(question: str) -> str:
@@ -118,7 +98,7 @@ def writes_capitals(question: str) -> bool:
 
 
 def named_places(question: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(covered place keys, names of places the corpus does not cover) mentioned in the question."""
+    """(covered place keys, names of places the corpus does not cover) mentioned in a normalised question."""
     known = gazetteer.find(question)
     unknown: list[str] = []
     candidates = admin_names_in(question) + provinces_in(question, capitalised=writes_capitals(question))
@@ -138,8 +118,8 @@ def named_places(question: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], 
 _FRAME_WORDS = frozenset("con the thi sao vay va what about how and so nam year".split())
 
 
-def _content_words(question: str, gazetteer: Gazetteer) -> int:
-    place_syllables = {s for k in gazetteer.find(question) for s in k.split()}
+def _content_words(question: str, place_keys: tuple[str, ...]) -> int:
+    place_syllables = {s for k in place_keys for s in k.split()}
     words = re.findall(r"[^\W\d_]+", fold(question))
     return sum(
         1 for w in words
@@ -153,14 +133,15 @@ def plan_query(
 ) -> QueryPlan:
     """Read constraints from the question; a follow-up inherits place, year and topic from earlier turns.
 
-    Vietnamese typed without diacritics is searched with them restored (e5 needs them); an English
-    question's keyword side is searched with its glossary terms in Vietnamese.
+    The question (and each earlier turn) is normalised once, here; the plan carries that form on
+    (`QueryPlan.question`). Vietnamese typed without diacritics is searched with them restored (e5 needs
+    them); an English question's keyword side is searched with its glossary terms in Vietnamese.
     """
     question = validate_question(question)
     language = detect_language(question)
     searched = restorer.restore(question) if restorer and language == "vi" else question
     places, unknown = named_places(question, gazetteer)
-    years = find_years(question)
+    years = question_years(question)
     kind = answer_type(question)
     text = searched
     history = [normalize(h) for h in (history or []) if h and h.strip()]
@@ -168,7 +149,7 @@ def plan_query(
         previous = history[-1]
         # A follow-up with no topic of its own ("Còn năm 2022 thì sao?", "What about Cao Lãnh?") takes
         # the previous question's topic; one with its own topic keeps it and only inherits constraints.
-        needs_topic = bool(_FOLLOW_UP.search(question)) and _content_words(question, gazetteer) < 2
+        needs_topic = bool(_FOLLOW_UP.search(question)) and _content_words(question, places) < 2
         extra: list[str] = []
         # A question naming a place of its own is a new question unless it reads as a follow-up:
         # it must not inherit the previous turn's year ("Cao Lãnh có bao nhiêu …" after a 2021 question).
@@ -182,8 +163,8 @@ def plan_query(
                     break
         if not years and (not own_place or _FOLLOW_UP.search(question)):
             for turn in reversed(history):
-                if find_years(turn):
-                    years = find_years(turn)
+                if question_years(turn):
+                    years = question_years(turn)
                     extra += [str(y) for y in years]
                     break
         if needs_topic:
@@ -197,3 +178,21 @@ def plan_query(
         question=question, text=text, language=language, places=places, unknown_places=unknown,
         years=years, answer_type=kind, keyword_text=keyword_text,
     )
+
+
+class QueryPlanner:
+    """Plans questions against one index: the places its articles cover (`Gazetteer`) and the accented
+    vocabulary that unaccented questions are restored with (`AccentRestorer`). Built once per index."""
+
+    def __init__(self, gazetteer: Gazetteer, restorer: AccentRestorer | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.restorer = restorer
+
+    @classmethod
+    def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
+        articles = list(articles)
+        return cls(Gazetteer.from_articles(articles),
+                   AccentRestorer.from_texts([f"{a.title}\n{a.text}" for a in articles]))
+
+    def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
+        return plan_query(question, self.gazetteer, history, self.restorer)

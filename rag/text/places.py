@@ -88,7 +88,9 @@ def _inside_longer_name(haystack: str, start: int, end: int) -> bool:
 
 class PlaceText:
     """A text prepared once for finding place names in it (normalised, word-joined), then asked about
-    many names: every province, or every place of the corpus gazetteer.
+    many names: every province, or every place of the corpus gazetteer. Like every finder here, it
+    takes normalised text (`rag.text.vietnamese.normalize`): questions are normalised at planning,
+    articles at ingest, and not again.
 
     Words typed with diacritics must match them: folded, "cấm" would read as "Cam" and "tự diễn biến" as
     "Điện Biên". Words typed without them match any accents ("Huyện thap muoi kết nạp..." names Tháp
@@ -99,7 +101,7 @@ class PlaceText:
     """
 
     def __init__(self, text: str, *, capitalised: bool = False) -> None:
-        self.haystack = _words(normalize(text))
+        self.haystack = _words(text)
         self.check_capitals = capitalised and fold(text) != text.lower()
 
     def position(self, name: str, *, after_admin_word: bool = False) -> int | None:
@@ -135,7 +137,6 @@ def provinces_in(text: str, *, capitalised: bool = False) -> list[str]:
 
 def districts_in(text: str) -> list[str]:
     """District-level names introduced by 'huyện', 'Huyện ủy', 'quận', 'thị xã' (or 'X district')."""
-    text = normalize(text)
     names = [_capitalised_prefix(m.group(1)) for m in _DISTRICT_PATTERN.finditer(text)]
     names += [_capitalised_suffix(m.group(1)) for m in _EN_DISTRICT.finditer(text)]
     return [n for n in names if n and province_key(n) is None]
@@ -143,7 +144,6 @@ def districts_in(text: str) -> list[str]:
 
 def admin_names_in(text: str) -> list[str]:
     """Every place name introduced by an administrative word, provinces included."""
-    text = normalize(text)
     names = districts_in(text)
     names += [_capitalised_prefix(m.group(1)) for m in _PROVINCE_PATTERN.finditer(text)]
     names += [_capitalised_suffix(m.group(1)) for m in _EN_PROVINCE.finditer(text)]

@@ -23,6 +23,8 @@ from typing import Callable
 
 import pytest
 
+from conftest import KEPT_SETTINGS
+
 QUESTION = "Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?"
 API_KEY = "sk-test-SECRET-0123456789"
 REPO = Path(__file__).resolve().parents[2]
@@ -132,7 +134,8 @@ def refusal(body: dict) -> Reply:
 
 
 def rag(*args: str, key: str | None = API_KEY, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_") and k != "OPENAI_API_KEY"}
+    env = {k: v for k, v in os.environ.items()
+           if (not k.startswith("RAG_") or k in KEPT_SETTINGS) and k != "OPENAI_API_KEY"}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONIOENCODING="utf-8",
                PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
     if key:
@@ -272,4 +275,4 @@ def test_llamacpp_backend_answers(tmp_path):
     plan = QueryPlan(QUESTION, QUESTION, "vi")
     draft = generator.generate(plan, [Hit(chunk, 1.0)])
     assert isinstance(draft.text, str) and draft.text
-    assert any(isinstance(p, str) for p in generator.stream(plan, [Hit(chunk, 1.0)]))
+    assert any(isinstance(p, str) for p in generator.stream_draft(plan, [Hit(chunk, 1.0)]))

@@ -102,14 +102,15 @@ def test_answers_and_key_echoing_errors_hold_no_key(server, index, tmp_path):  #
 def test_ui_feedback_log_and_server_logs_hold_no_key(server, index, tmp_path, caplog):  # noqa: F811
     from rag.pipeline import build_pipeline
     from ui import handlers
+    from ui.engine import Engine, Settings
     from ui.feedback import FeedbackLog
 
     script, url = server
     script.replies += [ECHOES[0], cited(GOOD, "kết nạp 186"), ECHOES[1]]
     config = Config(index=index, llm="openai:test-model", base_url=url, api_key=KEY, timeout=5)
     feedback = tmp_path / "feedback.jsonl"
-    engine = handlers.Engine(build_pipeline(config, embedder=HashEmbedder()), FeedbackLog(feedback))
-    settings = handlers.Settings(generator="openai:test-model")
+    engine = Engine(build_pipeline(config, embedder=HashEmbedder()), FeedbackLog(feedback))
+    settings = Settings(generator="openai:test-model")
     caplog.set_level(logging.DEBUG)
     shown = []
     turns: list = []

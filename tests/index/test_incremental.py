@@ -14,7 +14,7 @@ from rag.errors import BackendError, InputError, RagError
 from rag.index.update import add_articles, index_lock, safe_file_name
 from rag.index.store import build_index, load_index, verify_index
 from rag.ingest.articles import load_articles
-from rag.retrieve.planning import plan_query
+from rag.retrieve.planning import QueryPlanner
 from rag.retrieve.hybrid import HybridRetriever
 
 from ui_fakes import UI_ARTICLES, UI_UPLOAD, HashEmbedder, build_fake_index
@@ -50,7 +50,7 @@ def test_adds_an_article_and_embeds_only_the_new_one(index_path):
 
     # Searchable at once: the new article ranks first for its own words.
     retriever = HybridRetriever(saved, embedder)
-    plan = plan_query("Vụ Đông Xuân thị xã Hồng Ngự thu hoạch bao nhiêu ha lúa?", retriever.gazetteer)
+    plan = QueryPlanner.from_articles(saved.articles.values()).plan("Vụ Đông Xuân thị xã Hồng Ngự thu hoạch bao nhiêu ha lúa?")
     hits = retriever.retrieve(plan)
     assert hits[0].chunk.article_id == "hn_2022_lua_dong_xuan"
 

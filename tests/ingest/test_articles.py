@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLES_DIR, GOOD_ARTICLE_IDS, SKIPPED_SOURCES
-from rag.ingest.articles import build_article, find_years, load_articles, load_file, read_text, years_mentioned
+from rag.ingest.articles import build_article, load_articles, load_file, read_text, reported_years
+from rag.text.dates import years_mentioned
 from rag.errors import InputError, NoArticlesError
 from rag.schema import Place
 
@@ -316,9 +317,9 @@ def test_read_text_accepts_utf8_bom_and_utf16_and_rejects_binary(tmp_path):
 def test_find_years_reports_vs_plans():
     paragraphs = ["Năm 2021 huyện kết nạp 212 đảng viên.", "Phương hướng năm 2022: kết nạp 200 đảng viên.",
                   "Đại hội nhiệm kỳ 2020 - 2025."]
-    assert find_years("Tổng kết năm 2021", paragraphs, "2021-12-30") == (2021,)
-    assert find_years("Tổng kết", paragraphs, "2022-01-05") == (2021, 2022)  # published after: both reported
-    assert find_years("Không có năm", paragraphs, None) == (2021, 2022)
+    assert reported_years("Tổng kết năm 2021", paragraphs, "2021-12-30") == (2021,)
+    assert reported_years("Tổng kết", paragraphs, "2022-01-05") == (2021, 2022)  # published after: both reported
+    assert reported_years("Không có năm", paragraphs, None) == (2021, 2022)
 
 
 def test_years_mentioned_expands_ranges():

@@ -66,6 +66,9 @@ def both(e5_index, milvus_index, e5_embedder) -> dict[str, dict[str, HybridRetri
 
 
 def test_collection_holds_every_chunk(milvus_vectors, e5_index):
+    from rag.index.vectors import VectorStore
+
+    assert isinstance(milvus_vectors, VectorStore) and isinstance(e5_index.vectors, VectorStore)
     assert milvus_vectors.ntotal == e5_index.vectors.ntotal == len(e5_index.chunks)
     assert milvus_vectors.d == e5_index.vectors.d == 384
 

@@ -9,12 +9,12 @@ from rag.retrieve.planning import (
     MAX_QUESTION_CHARS,
     Gazetteer,
     answer_type,
-    find_years,
     named_places,
     plan_query,
     validate_question,
 )
 from rag.schema import Article, Place
+from rag.text.dates import question_years
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,8 @@ def gazetteer() -> Gazetteer:
         ("Huyện có 52.342 hội viên và 1.250 ha sen?", ()),
     ],
 )
-def test_find_years(question, years):
-    assert find_years(question) == years
+def test_question_years(question, years):
+    assert question_years(question) == years
 
 
 @pytest.mark.parametrize(
@@ -59,19 +59,19 @@ def test_find_years(question, years):
      "Ban Chấp hành khóa 2020–2025 có mấy ủy viên?", "Ban Chấp hành khoá 2020-2025", "the term 2020-2025"],
 )
 def test_term_of_office_is_not_a_year_filter(question):
-    assert find_years(question) == ()
+    assert question_years(question) == ()
 
 
 def test_term_plus_a_year_keeps_only_the_year():
-    assert find_years("Năm 2022, Đảng bộ nhiệm kỳ 2020 - 2025 kết nạp bao nhiêu đảng viên?") == (2022,)
+    assert question_years("Năm 2022, Đảng bộ nhiệm kỳ 2020 - 2025 kết nạp bao nhiêu đảng viên?") == (2022,)
 
 
 def test_english_term_after_the_years_is_not_a_year_filter():
-    assert find_years("Who was elected for the 2020-2025 term?") == ()
+    assert question_years("Who was elected for the 2020-2025 term?") == ()
 
 
 def test_over_long_ranges_are_not_expanded():
-    assert find_years("from 1990 to 2021") == ()  # more than 10 years apart: neither a range nor single years
+    assert question_years("from 1990 to 2021") == ()  # more than 10 years apart: neither a range nor single years
 
 
 # ---------------------------------------------------------------- answer types

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.retrieve.planning import plan_query
+from rag.retrieve.planning import QueryPlanner
 from rag.retrieve.hybrid import HybridRetriever, RetrievalSettings
 
 
@@ -16,8 +16,12 @@ def retrievers(e5_index, e5_embedder) -> dict[str, HybridRetriever]:
             for mode in ("hybrid", "dense", "bm25")}
 
 
+def _planner(index) -> QueryPlanner:
+    return QueryPlanner.from_articles(index.articles.values())
+
+
 def _hits(retriever: HybridRetriever, question: str, history: list[str] | None = None):
-    plan = plan_query(question, retriever.gazetteer, history, retriever.restorer)
+    plan = _planner(retriever.index).plan(question, history)
     return plan, retriever.retrieve(plan)
 
 
@@ -140,8 +144,8 @@ def test_follow_up_keeps_the_earlier_place(retrievers):
     assert hits[0].chunk.article_id.startswith("thapmuoi_")
 
 
-def test_gazetteer_comes_from_the_index(retrievers):
-    gazetteer = retrievers["hybrid"].gazetteer
+def test_gazetteer_comes_from_the_index(e5_index):
+    gazetteer = _planner(e5_index).gazetteer
     assert set(gazetteer.districts) == {"thap muoi", "cao lanh", "my loc", "thanh binh", "lap vo", "chau thanh",
                                         "hong ngu", "tam nong"}
     assert set(gazetteer.provinces) == {"dong thap"}
@@ -241,7 +245,7 @@ def test_the_cut_keeps_the_best_rows_that_meet_the_constraints(e5_index, e5_embe
     """With one BM25 row per ranking, a question whose words point at Tháp Mười but whose place is
     Mỹ Lộc must still get the Mỹ Lộc chunks it is allowed to use."""
     retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="bm25", ranking_cut=1))
-    plan = plan_query("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?", retriever.gazetteer)
+    plan = _planner(e5_index).plan("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?")
     assert plan.places == ("my loc",)
     hits = retriever.retrieve(plan)
     assert hits[0].matches_constraints and hits[0].chunk.place.district == "Mỹ Lộc"
@@ -252,6 +256,6 @@ def test_a_filtered_question_reaches_its_chunks_when_faiss_top_ignores_them(e5_i
     """FAISS returns one chunk (about Đồng Sen, Tháp Mười); the Mỹ Lộc chunks the place allows are
     still scored by their best sentence."""
     retriever = HybridRetriever(e5_index, e5_embedder, RetrievalSettings(mode="dense", dense_candidates=1))
-    plan = plan_query("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?", retriever.gazetteer)
+    plan = _planner(e5_index).plan("Khu du lịch Đồng Sen thu hút bao nhiêu lượt khách ở huyện Mỹ Lộc?")
     hits = retriever.retrieve(plan)
     assert hits[0].matches_constraints and hits[0].chunk.place.district == "Mỹ Lộc"

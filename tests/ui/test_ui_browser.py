@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ci_needs import need_file, need_module
-
+from conftest import KEPT_SETTINGS
 from ui_fakes import UI_ARTICLES, UI_UPLOAD
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_") or k in KEPT_SETTINGS}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
                PYTHONIOENCODING="utf-8", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     return env

@@ -13,16 +13,17 @@ import pytest
 
 from ci_needs import need_module
 
-from rag.config import Config
 from rag.errors import InputError
 from rag.schema import Answer, Citation, QueryPlan
 
 from ui import handlers, render
+from ui.engine import MAX_TOP_K, Engine, Settings, apply_filters, settings_from
 from rag.evaluate.sets import feedback_rows
 from rag.ingest.jsonl import read_jsonl
 from ui.feedback import FeedbackLog, read_log
 
-from ui_fakes import UI_UPLOAD, ScriptedGenerator, build_fake_index, fake_pipeline
+from conftest import file_size_limit
+from ui_fakes import UI_UPLOAD, ScriptedGenerator, StandInPipeline, build_fake_index, fake_pipeline
 
 
 @pytest.fixture
@@ -34,11 +35,11 @@ def index_path(tmp_path) -> Path:
 def engine(index_path, tmp_path):
     generator = ScriptedGenerator()
     pipeline = fake_pipeline(index_path, generator)
-    return handlers.Engine(pipeline, FeedbackLog(tmp_path / "feedback.jsonl"),
-                           make_generator=lambda spec, config, index: generator)
+    return Engine(pipeline, FeedbackLog(tmp_path / "feedback.jsonl"),
+                  make_generator=lambda spec, config, index: generator)
 
 
-def run_chat(engine, question, turns=None, settings=handlers.Settings()):
+def run_chat(engine, question, turns=None, settings=Settings()):
     return list(handlers.chat(engine, question, turns or [], settings))
 
 
@@ -60,8 +61,7 @@ def test_chat_streams_then_shows_a_cited_answer_and_its_sources(engine):
 
 
 def test_many_stream_pieces_accumulate(engine):
-    class Streaming:
-        config = Config()
+    class Streaming(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -82,8 +82,7 @@ def test_many_stream_pieces_accumulate(engine):
 def test_follow_up_passes_the_conversation_and_new_chat_clears_it(engine):
     seen = []
 
-    class Recording:
-        config = Config()
+    class Recording(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -111,8 +110,7 @@ def test_real_follow_up_inherits_the_place(engine):
     (ValueError("secret internal detail"), "Đã có lỗi ngoài dự kiến"),
 ])
 def test_errors_become_friendly_messages(engine, error, expected, caplog):
-    class Failing:
-        config = Config()
+    class Failing(StandInPipeline):
         index = engine.index
 
         def stream(self, question, history=None):
@@ -134,8 +132,8 @@ def test_empty_question_does_nothing(engine):
 
 def test_unsupported_sentence_is_marked(index_path, tmp_path):
     generator = ScriptedGenerator(extra_unsupported=True)
-    engine = handlers.Engine(fake_pipeline(index_path, generator), None,
-                             make_generator=lambda spec, config, index: generator)
+    engine = Engine(fake_pipeline(index_path, generator), None,
+                    make_generator=lambda spec, config, index: generator)
     chat_messages, sources, _ = run_chat(engine, "Huyện Tháp Mười năm 2021 kết nạp bao nhiêu đảng viên?")[-1]
     answer = chat_messages[-1]["content"]
     assert 'class="sent-bad"' in answer and "99 cây cầu vàng" in answer
@@ -144,7 +142,7 @@ def test_unsupported_sentence_is_marked(index_path, tmp_path):
 
 
 def test_english_labels(engine):
-    _, sources, _ = run_chat(engine, "What did Tháp Mười report in 2021?", settings=handlers.Settings(lang="en"))[-1]
+    _, sources, _ = run_chat(engine, "What did Tháp Mười report in 2021?", settings=Settings(lang="en"))[-1]
     assert "Read the whole article" in sources and "Checked" in sources
 
 
@@ -154,27 +152,27 @@ def test_english_labels(engine):
 def test_filters_narrow_the_plan():
     plan = QueryPlan(question="q", text="q", language="vi", places=("thap muoi",), years=(2021, 2022))
     years = [2020, 2021, 2022, 2023]
-    assert handlers.apply_filters(plan, handlers.Settings(), years) == plan
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2020, year_to=2023), years) == plan
-    assert handlers.apply_filters(plan, handlers.Settings(place="Mỹ Lộc"), years).places == ("my loc",)
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2022, year_to=2023), years).years == (2022,)
+    assert apply_filters(plan, Settings(), years) == plan
+    assert apply_filters(plan, Settings(year_from=2020, year_to=2023), years) == plan
+    assert apply_filters(plan, Settings(place="Mỹ Lộc"), years).places == ("my loc",)
+    assert apply_filters(plan, Settings(year_from=2022, year_to=2023), years).years == (2022,)
     # No overlap: the question's own years win.
-    assert handlers.apply_filters(plan, handlers.Settings(year_from=2023, year_to=2023), years).years == (2021, 2022)
+    assert apply_filters(plan, Settings(year_from=2023, year_to=2023), years).years == (2021, 2022)
     open_plan = replace(plan, years=())
-    assert handlers.apply_filters(open_plan, handlers.Settings(year_from=2021, year_to=2022), years).years == (2021, 2022)
+    assert apply_filters(open_plan, Settings(year_from=2021, year_to=2022), years).years == (2021, 2022)
 
 
 def test_filters_reach_retrieval(engine):
-    settings = handlers.Settings(place="Cao Lãnh", top_k=3)
+    settings = Settings(place="Cao Lãnh", top_k=3)
     run_chat(engine, "Có bao nhiêu xã đạt chuẩn nông thôn mới?", settings=settings)
     assert engine.pipeline.generator.plans[-1].places == ("cao lanh",)
 
 
 def test_settings_from_raw_widget_values():
-    s = handlers.settings_from("", "2023", 2021, "500", None, "en")
-    assert s == handlers.Settings(place=None, year_from=2021, year_to=2023, top_k=handlers.MAX_TOP_K,
+    s = settings_from("", "2023", 2021, "500", None, "en")
+    assert s == Settings(place=None, year_from=2021, year_to=2023, top_k=MAX_TOP_K,
                                   generator="extractive", lang="en")
-    assert handlers.settings_from("Tháp Mười", None, "x", "0", "extractive", "fr").lang == "vi"
+    assert settings_from("Tháp Mười", None, "x", "0", "extractive", "fr").lang == "vi"
 
 
 def test_facets_come_from_the_index(engine):
@@ -188,7 +186,7 @@ def test_facets_come_from_the_index(engine):
 
 def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     turns = run_chat(engine, "Năm 2021 huyện Tháp Mười kết nạp bao nhiêu đảng viên mới?",
-                     settings=handlers.Settings(top_k=5))[-1][2]
+                     settings=Settings(top_k=5))[-1][2]
     assert "Cảm ơn" in handlers.rate(engine, turns, None, True, "  chính xác ", "vi")
     assert "Cảm ơn" in handlers.rate(engine, turns, handlers.turn_of_message(1), False, "", "vi")
     assert "Chưa có" in handlers.rate(engine, [], None, True, "", "vi")
@@ -205,6 +203,30 @@ def test_feedback_is_logged_and_becomes_a_question_set(engine, tmp_path):
     # ... and a later 👎 for the same question wins and asks for a label.
     good, (review,), _ = feedback_rows(rows[:1] + [dict(rows[0], rating="down", comment="sai")])
     assert good == [] and review["needs_label"] and review["comment"] == "sai"
+
+
+@pytest.mark.parametrize("fault", ["size limit", "full disk"])
+def test_a_failing_feedback_write_says_the_rating_was_not_saved_and_the_chat_goes_on(engine, tmp_path, fault, caplog):
+    question = "Năm 2021 huyện Tháp Mười kết nạp bao nhiêu đảng viên mới?"
+    turns = run_chat(engine, question)[-1][2]
+    assert "Cảm ơn" in handlers.rate(engine, turns, None, True, "đúng", "vi")
+    log_file = engine.feedback.path
+    before = log_file.read_bytes()
+    if fault == "size limit":  # room for part of a record: the write is cut short, then refused
+        with file_size_limit(len(before) + 100):
+            shown = {lang: handlers.rate(engine, turns, None, False, "x" * 1500, lang) for lang in ("vi", "en")}
+        assert "file-size limit" in shown["en"] and "giới hạn kích thước tệp" in shown["vi"]
+        assert "ulimit -f" in caplog.text and log_file.read_bytes() == before  # no half line left
+    else:  # /dev/full refuses every write with ENOSPC: a full disk without filling one
+        engine.feedback = FeedbackLog(Path("/dev/full"))
+        shown = {lang: handlers.rate(engine, turns, None, False, None, lang) for lang in ("vi", "en")}
+        assert "disk is full" in shown["en"] and "ổ đĩa của máy chủ đã đầy" in shown["vi"]
+    assert shown["en"].startswith('<div class="upload bad">Your rating was not saved (')
+    assert "chưa được lưu" in shown["vi"] and "Traceback" not in shown["en"] + shown["vi"]
+    assert "Cảm ơn" not in shown["vi"] and "saved." not in shown["en"]
+    chat_messages, sources, more_turns = run_chat(engine, question, turns)[-1]  # the chat goes on
+    assert len(more_turns) == 2 and more_turns[-1]["error"] is None and "source-card" in sources
+    assert [r["rating"] for r in read_log(log_file if fault == "size limit" else tmp_path / "feedback.jsonl")] == ["up"]
 
 
 def test_feedback_export_cli(tmp_path, engine):
