@@ -10,6 +10,7 @@ from pathlib import Path
 from rag.errors import ConfigError
 
 ENV_PREFIX = "RAG_"
+RETRIEVER_MODES = ("hybrid", "dense", "bm25")  # rag.retrieve.hybrid: both rankings fused, e5 alone, BM25 alone
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ def _number(name: str, raw: str, kind):
 def _validated(config: Config) -> Config:
     if config.top_k < 1 or config.top_k > 100:
         raise ConfigError(f"top-k must be between 1 and 100, got {config.top_k}")
-    if config.retriever not in ("hybrid", "dense", "bm25"):
-        raise ConfigError(f"unknown retriever '{config.retriever}'; valid: hybrid, dense, bm25")
+    if config.retriever not in RETRIEVER_MODES:
+        raise ConfigError(f"unknown retriever '{config.retriever}'; valid: {', '.join(RETRIEVER_MODES)}")
     if config.vector_store != "faiss" and not config.vector_store.startswith("milvus:"):
         raise ConfigError(f"unknown vector store '{config.vector_store}'; valid: faiss, milvus:<path.db or URL>")
     if config.timeout <= 0:

@@ -31,6 +31,12 @@ class Article:
     url: str | None = None
 
 
+def source_line(*parts: str | None) -> str:
+    """The "title · date · place" line that introduces a passage (to e5, the LLM, the checker and a
+    reader), from whichever parts are known."""
+    return " · ".join(p for p in parts if p)
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A passage of an article; `text` is the passage alone, `sentences` its sentence split."""
@@ -48,12 +54,7 @@ class Chunk:
 
     def header(self) -> str:
         """Title · date · place line that is embedded in front of the passage."""
-        parts = [self.title]
-        if self.date:
-            parts.append(self.date)
-        if self.place.label():
-            parts.append(self.place.label())
-        return " · ".join(parts)
+        return source_line(self.title, self.date, self.place.label())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import socket
 import sys
 from pathlib import Path
 
-from rag.cli.common import add_common, add_generation, config_from_args, eprint
+from rag.cli.common import add_common, add_generation, config_from_args
 from rag.errors import ConfigError
 
 AUTH_ENV = "RAG_AUTH"  # user:password, read by rag.config into Config.auth

@@ -25,7 +25,7 @@ import numpy as np
 from rag.ingest.jsonl import read_jsonl, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path("/work/shared/data/vietnews/vietnews-5000.jsonl.gz")
+DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"  # --data overrides
 # The `rag` console script with e5-small-torch registered first: what `rag ask` is once embedding.py lists it
 RAG_WITH_TORCH = ("import rag.embed.registry as embedding; from eval.benchmarks.build import register_torch; register_torch(); "
                   "from rag.cli.main import main; raise SystemExit(main())")

@@ -21,6 +21,7 @@ from rag.text.names import NOT_PEOPLE, SURNAMES
 from rag.ingest.chunking import answer_units
 from rag.text.vietnamese import split_clauses
 from rag.answer.generator import Draft, decline_text, decline_unmet_constraints
+from rag.index.constraints import place_keys
 from rag.index.store import Index
 from rag.schema import Citation, Hit, QueryPlan
 from rag.text.crosslingual import folded_alternatives
@@ -88,10 +89,6 @@ def _term_groups(plan: QueryPlan) -> list[tuple[str, ...]]:
         elif token not in QUESTION_WORDS_FOLDED and token not in place_syllables and not token.isdigit():
             groups.append((token,))
     return list(dict.fromkeys(groups))
-
-
-def _place_keys(hit: Hit) -> set[str]:
-    return {fold(p) for p in (hit.chunk.place.district, hit.chunk.place.province) if p}
 
 
 class _TermStats:
@@ -210,7 +207,7 @@ class ExtractiveGenerator:
         keys = plan.places if len(plan.places) > 1 else ("",)
         lead_articles: list[str] = []
         for key in keys:
-            best = next((h for h in hits if not key or key in _place_keys(h)), None)
+            best = next((h for h in hits if not key or key in place_keys(h.chunk.place)), None)
             if best and best.chunk.article_id not in lead_articles:
                 lead_articles.append(best.chunk.article_id)
         rows = [r for a in lead_articles for r in self._rows_of_article.get(a, [])][: self.settings.max_article_chunks]
@@ -246,7 +243,7 @@ class ExtractiveGenerator:
         if len(plan.places) > 1:
             chosen = []
             for key in plan.places:
-                match = next((t for t in scored if key in _place_keys(t[2])), None)
+                match = next((t for t in scored if key in place_keys(t[2].chunk.place)), None)
                 if match and match not in chosen:
                     chosen.append(match)
             return chosen or [best]

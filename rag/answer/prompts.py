@@ -58,9 +58,7 @@ def condense_prompt() -> ChatPromptTemplate:
 
 
 def source_header(n: int, hit: Hit) -> str:
-    chunk = hit.chunk
-    parts = [chunk.title] + [p for p in (chunk.date, chunk.place.label()) if p]
-    return f"[{n}] " + " ".join(" · ".join(parts).split())  # one line, whatever the metadata holds
+    return f"[{n}] " + " ".join(hit.chunk.header().split())  # one line, whatever the metadata holds
 
 
 def format_source(n: int, hit: Hit, text: str | None = None) -> str:

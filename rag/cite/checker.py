@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 from rag.cite.slots import Passage, groups, items, overlap, prepare_passage
 from rag.cite.text import match_form, sentence_language
 from rag.cite.support import SupportChecker, claim_text
-from rag.schema import Chunk, Citation, Hit
+from rag.schema import Chunk, Citation, Hit, source_line
 from rag.text.vietnamese import split_sentences
 
 MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:[-–,;]|and|và)\s*\d{1,3})*)\s*\]")
@@ -215,8 +215,7 @@ def chunk_passage(chunk: Chunk) -> Passage:
 
 def citation_passage(citation: Citation) -> Passage:
     """When the cited chunk is not at hand, its quote and metadata are the evidence."""
-    header = " · ".join(p for p in (citation.title, citation.date, citation.place) if p)
-    return prepare_passage(citation.quote, header)
+    return prepare_passage(citation.quote, source_line(citation.title, citation.date, citation.place))
 
 
 def best_quote(sentence: str, chunk_text: str) -> str:

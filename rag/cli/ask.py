@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rag.cli.common import add_common, add_generation, config_from_args
 from rag.errors import InputError, RagError
+from rag.schema import source_line
 
 
 def format_answer(answer) -> str:
@@ -19,7 +20,7 @@ def format_answer(answer) -> str:
         lines.append("")
         lines.append("Sources:" if answer.plan and answer.plan.language == "en" else "Nguồn:")
         for c in answer.citations:
-            meta = " · ".join(p for p in (c.date, c.place) if p)
+            meta = source_line(c.date, c.place)
             flag = "" if c.supported in (True, None) else "  [not supported by the passage]"
             lines.append(f"[{c.marker}] {c.title}" + (f" — {meta}" if meta else "") + f" ({c.article_id}){flag}")
             lines.append(f"    “{c.quote}”")

@@ -13,7 +13,8 @@ from rag.errors import InputError
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag.evaluate.calibration import choose_threshold, decision_scores, error_rates, store_in_manifest
-    from rag.evaluate.sets import file_sha256, load_questions
+    from rag.evaluate.sets import load_questions
+    from rag.ingest.files import file_sha256
     from rag.pipeline import build_pipeline
 
     questions_path = Path(args.questions)

@@ -11,18 +11,15 @@ from pathlib import Path
 from rag.cite.slots import Passage, prepare_passage
 from rag.cite.support import SupportChecker, cross_encoder_entailment
 from rag.cite.checker import check_answer, chunk_passage
-from rag.cli.common import add_common, add_generation, config_from_args, eprint
+from rag.cli.common import add_common, config_from_args
 from rag.errors import InputError
+from rag.schema import source_line
+from rag.ingest.files import read_json
 from rag.ingest.jsonl import read_jsonl
 
 
 def _read_one(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
-    try:
-        row = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg}); for one object per line use --batch") from exc
+    row = read_json(path, fix_invalid="; for one object per line use --batch")
     if not isinstance(row, dict):
         raise InputError(f"{path}: expected one JSON object with \"answer\" and \"sources\"")
     return row
@@ -54,7 +51,7 @@ class _SourceResolver:
             article = self._load().articles.get(str(source["article_id"]))
             if article is None:
                 raise InputError(f"{where}: article '{source['article_id']}' is not in the index {self.index_path}")
-            header = " · ".join(p for p in (article.title, article.date, article.place.label()) if p)
+            header = source_line(article.title, article.date, article.place.label())
             return prepare_passage(article.text, header, tuple(article.years))
         raise InputError(f"{where}: a source needs \"text\", \"article_id\" or \"chunk_id\"")
 
@@ -102,7 +99,7 @@ def _article_headers(index_path: Path) -> dict[str, tuple[str, tuple[int, ...]]]
     except RagError as exc:
         print(f"note: {exc}; passages are checked without their article's title, date and place", file=sys.stderr)
         return {}
-    return {a.id: (" · ".join(p for p in (a.title, a.date, a.place.label()) if p), tuple(a.years))
+    return {a.id: (source_line(a.title, a.date, a.place.label()), tuple(a.years))
             for a in articles.values()}
 
 
@@ -148,7 +145,7 @@ def pairs_gate(report: dict, path: Path, ids: list[str], wrong_ids: set[str], ar
     a pair judged right in the baseline and wrong now fails it (exit 3), whatever else improved."""
     import time
 
-    from rag.evaluate.sets import file_sha256
+    from rag.ingest.files import file_sha256
     from rag.evaluate.summary import compare, load_summary, record_baseline_change
 
     summary = {"format": "rag-eval-summary", "label": "checker-pairs", "source": "rag check --pairs",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rag.config import Config, from_env
+from rag.config import RETRIEVER_MODES, Config, from_env
 
 
 def eprint(*parts: object) -> None:
@@ -39,7 +39,7 @@ def add_generation(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--llm", help="generator: extractive (default), openai:<model>, ollama:<model>, llamacpp:<path.gguf>")
     parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     parser.add_argument("--top-k", dest="top_k", type=int, help="passages retrieved (default 10)")
-    parser.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="retrieval mode (default hybrid)")
+    parser.add_argument("--retriever", choices=RETRIEVER_MODES, help="retrieval mode (default hybrid)")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--max-tokens", dest="max_tokens", type=int)
     parser.add_argument("--timeout", type=float, help="seconds to wait for the LLM")

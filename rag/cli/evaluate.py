@@ -12,12 +12,13 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from rag.cli.common import add_common, add_generation, config_from_args, eprint
 from rag.errors import InputError, RagError
-from rag.evaluate.sets import (align_outputs, feedback_rows, file_sha256, load_questions, read_jsonl, squad_to_rows,
-                        write_jsonl, xquad_rows)
+from rag.evaluate.sets import (align_outputs, feedback_rows, load_questions, read_jsonl, squad_to_rows, write_jsonl,
+                               xquad_rows)
+from rag.ingest.files import file_sha256, read_json
 from rag.evaluate.summary import build_summary, compare, load_summary, question_record, record_baseline_change
 from rag.evaluate.metrics import METRIC_NAMES, Question, evaluate
 
@@ -169,17 +170,8 @@ def cmd_table(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- converters
 
 
-def _load_json(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path} is not valid JSON ({exc.msg})") from exc
-
-
 def cmd_convert_squad(args: argparse.Namespace) -> int:
-    articles, questions = squad_to_rows(_load_json(Path(args.file)), prefix=args.prefix, lang=args.lang,
+    articles, questions = squad_to_rows(read_json(Path(args.file)), prefix=args.prefix, lang=args.lang,
                                         titles=args.titles, where=str(args.file))
     write_jsonl(Path(args.articles), articles)
     write_jsonl(Path(args.out), questions)
@@ -206,7 +198,7 @@ answer spans. Made by `rag eval-convert xquad` from:
 def cmd_convert_xquad(args: argparse.Namespace) -> int:
     source, out = Path(args.source), Path(args.out_dir)
     files = {name: source / f"xquad.{name}.json" for name in ("vi", "en")}
-    articles, vi, en = xquad_rows(_load_json(files["vi"]), _load_json(files["en"]))
+    articles, vi, en = xquad_rows(read_json(files["vi"]), read_json(files["en"]))
     licence = source / "CC-BY-SA4.0.txt"
     if not licence.exists():
         raise InputError(f"{licence} is missing: the derived files must ship with XQuAD's licence")

@@ -9,7 +9,6 @@ table stays 4-bit (dequantized per token).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import numpy as np
 
 from rag.config import cache_dir_from_env
 from rag.errors import BackendError
+from rag.ingest.files import file_sha256
 
 SPEC = "e5-small-torch"
 QK = 32  # Q4_0 block: fp16 scale + 16 bytes holding 32 nibbles
@@ -151,17 +151,12 @@ class Tokenizer:
         return out[::-1]
 
 
-def _file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def load_dense_weights(model: ModelFile, cache_dir: Path | None = None) -> dict[str, np.ndarray]:
     """All tensors except the word table, float32; cached as one .npy (memory-mapped) plus a JSON layout
     in `cache_dir` (None: the configured cache folder, RAG_CACHE_DIR)."""
     cache_dir = cache_dir or cache_dir_from_env()
     names = [n for n in model.tensors if n != "emb.word"]
-    stem = cache_dir / f"e5-small-q4-{_file_sha256(model.path)[:16]}-fp32"
+    stem = cache_dir / f"e5-small-q4-{file_sha256(model.path)[:16]}-fp32"
     data_file, layout_file = stem.with_suffix(".npy"), stem.with_suffix(".json")
     if data_file.exists() and layout_file.exists():
         try:

@@ -62,18 +62,6 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def question_to_json(q: Question) -> dict:
-    row: dict = {"id": q.id, "question": q.question}
-    if q.lang:
-        row["lang"] = q.lang
-    row.update(gold_articles=list(q.gold_articles),
-               answer_facts=[f[0] if len(f) == 1 else list(f) for f in q.answer_facts], answerable=q.answerable)
-    if q.history:
-        row["history"] = list(q.history)
-    if q.reference_answers:
-        row["reference_answers"] = list(q.reference_answers)
-    return row
-
 
 def align_outputs(questions: list[Question], outputs: list[dict]) -> list[dict]:
     """Each question's output row, matched by id; InputError when a question has none."""
@@ -92,10 +80,6 @@ def align_outputs(questions: list[Question], outputs: list[dict]) -> list[dict]:
         raise InputError(f"the output answers other questions than the set for {', '.join(changed[:5])}; "
                          "rerun rag ask --batch on this question set")
     return [by_id[q.id] for q in questions]
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------- SQuAD and XQuAD

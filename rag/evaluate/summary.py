@@ -3,12 +3,12 @@ comparison of a summary against a baseline that CI uses to catch regressions."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from rag.config import Config
 from rag.errors import InputError
+from rag.ingest.files import read_json
 from rag.evaluate.metrics import HIGHER_IS_BETTER, METRIC_NAMES, Evaluation, declined, ranked_articles
 
 SUMMARY_FORMAT = "rag-eval-summary"
@@ -26,7 +26,15 @@ def config_to_json(config: Config) -> dict:
     data = {k: v for k, v in asdict(config).items() if k not in hidden}
     if data.get("base_url"):
         data["base_url"] = mask_secrets(str(data["base_url"]))
-    return {k: str(v) if isinstance(v, Path) else v for k, v in data.items()}
+    return {k: _portable(v) if isinstance(v, Path) else v for k, v in data.items()}
+
+
+def _portable(path: Path) -> str:
+    """A path as a committed baseline should show it: under the home folder as ~/..., not the machine's own path."""
+    try:
+        return str(Path("~") / path.expanduser().relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def build_summary(evaluation: Evaluation, *, label: str, created_utc: str, questions_info: dict,
@@ -82,12 +90,7 @@ def load_summary(path: Path) -> dict:
     path = Path(path)
     if path.is_dir():
         path = path / "summary.json"
-    if not path.exists():
-        raise InputError(f"baseline {path} does not exist; make one with: rag eval QUESTIONS.jsonl --save-summary {path}")
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"baseline {path} is not valid JSON ({exc.msg})") from exc
+    summary = read_json(path, fix_missing=f"; make a baseline with: rag eval QUESTIONS.jsonl --save-summary {path}")
     if not isinstance(summary, dict) or summary.get("format") != SUMMARY_FORMAT:
         raise InputError(f"{path} is not an evaluation summary (no \"format\": \"{SUMMARY_FORMAT}\")")
     return summary

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import BackendError
+from rag.index.constraints import filter_years, place_keys
 from rag.index.vectors import VectorStore
 
 INSTALL_HINT = "pip install 'vn-news-rag[milvus]'  (pymilvus and milvus-lite)"
@@ -92,14 +93,8 @@ class ChunkMeta:
 def chunk_metadata(index) -> list[ChunkMeta]:
     """One ChunkMeta per chunk row of a `rag.index.store.Index`, with the same place keys and years that
     `HybridRetriever.satisfies` uses."""
-    from rag.text.dates import years_mentioned
-    from rag.text.vietnamese import fold
-
-    per_article: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-    for a in index.articles.values():
-        keys = tuple(sorted({fold(p) for p in (a.place.district, a.place.province) if p}))
-        years = tuple(sorted(set(a.years) | set(years_mentioned(f"{a.title}\n{a.text}"))))
-        per_article[a.id] = (keys, years)
+    per_article = {a.id: (tuple(sorted(place_keys(a.place))), tuple(sorted(filter_years(a))))
+                   for a in index.articles.values()}
     return [ChunkMeta(row, c.article_id, *per_article.get(c.article_id, ((), ())))
             for row, c in enumerate(index.chunks)]
 

@@ -11,11 +11,13 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from rag import disk
+from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
@@ -63,28 +65,11 @@ def corpus_hash(articles: list[Article]) -> str:
     return digest.hexdigest()
 
 
-def _article_to_json(article: Article) -> dict:
-    return asdict(article)
-
-
-def _article_from_json(data: dict) -> Article:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    return Article(**data)
-
-
-def _chunk_to_json(chunk: Chunk) -> dict:
-    return asdict(chunk)
-
-
-def _chunk_from_json(data: dict) -> Chunk:
-    data = dict(data)
-    data["place"] = Place(**data["place"])
-    data["years"] = tuple(data["years"])
-    data["sentences"] = tuple(data["sentences"])
-    return Chunk(**data)
-
+def _from_json(cls: type, data: dict):
+    """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
+    again, lists tuples again."""
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**{**data, "place": Place(**data["place"])})
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
@@ -171,8 +156,8 @@ def save_index(index: Index, path: Path) -> None:
     _recover_interrupted_swap(path)  # .<name>.old may be the only copy of the previous index
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
-        _write_jsonl(tmp / "chunks.jsonl", (_chunk_to_json(c) for c in index.chunks))
-        _write_jsonl(tmp / "articles.jsonl", (_article_to_json(a) for a in index.articles.values()))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        _write_jsonl(tmp / "articles.jsonl", (asdict(a) for a in index.articles.values()))
         _write_jsonl(tmp / "units.jsonl", ({"chunk_row": r, "text": t} for r, t in index.units))
         np.save(tmp / "units.npy", index.unit_vectors.astype(np.float16))
         faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
@@ -180,7 +165,7 @@ def save_index(index: Index, path: Path) -> None:
         index.unit_lexical.save(tmp / "bm25_units")
         manifest = dict(index.manifest)
         manifest["files"] = {
-            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": _sha256(f)}
+            str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
             for f in sorted(tmp.rglob("*")) if f.is_file()
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -239,14 +224,6 @@ def remove_stale_builds(path: Path) -> list[Path]:
     return stale
 
 
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _recover_interrupted_swap(path: Path) -> None:
     """If a save died between its two renames, the previous index waits under .<name>.old."""
     old = path.with_name(f".{path.name}.old")
@@ -293,7 +270,7 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
         if file.stat().st_size != expected["bytes"]:
             raise IndexCorruptError(f"{file} has {file.stat().st_size} bytes, manifest.json says {expected['bytes']} "
                                     "(truncated or replaced); " + REBUILD_HINT.format(path=path))
-        if checksums and _sha256(file) != expected["sha256"]:
+        if checksums and file_sha256(file) != expected["sha256"]:
             raise IndexCorruptError(f"{file} does not match its checksum in manifest.json (damaged or edited); "
                                     + REBUILD_HINT.format(path=path))
     return manifest
@@ -347,8 +324,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def jsonl(convert):
         return lambda file: [convert(row) for row in read_jsonl(file, "index file")]
 
-    chunks = read("chunks.jsonl", jsonl(_chunk_from_json))
-    articles = read("articles.jsonl", jsonl(_article_from_json))
+    chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
+    articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
     unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(

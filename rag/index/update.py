@@ -18,10 +18,8 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -36,7 +34,7 @@ from rag.index.locking import index_write_lock
 from rag.schema import Article
 
 MAX_NAME_CHARS = 120
-LOCK_TIMEOUT_S = 120.0
+LOCK_TIMEOUT_S = 120.0  # an upload waits this long for another writer (`rag index build`, another upload)
 
 
 @dataclass
@@ -67,14 +65,6 @@ def safe_file_name(name: str) -> str:
     if not base or not dot or not stem.strip("._"):
         raise InputError(f"{name!r} is not a usable file name; name it like article.txt")
     return base
-
-
-@contextmanager
-def index_lock(index_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """The index's writer lock (`.<name>.lock` beside the folder, shared with `rag index build`), waiting
-    up to `timeout` seconds; raises a RagError saying the index is busy after that."""
-    with index_write_lock(index_path, wait_seconds=timeout):
-        yield
 
 
 def _load_uploads(files: list[Path], names: list[str] | None, report: AddReport) -> list[tuple[str, Article]]:
@@ -162,7 +152,7 @@ def add_articles(index_path: Path, files: list[Path], embedder: Embedder, names:
     index_path = Path(index_path)
     loaded = _load_uploads([Path(f) for f in files], names, report)
     if loaded:
-        with index_lock(index_path):
+        with index_write_lock(index_path, wait_seconds=LOCK_TIMEOUT_S):
             from rag.index.store import remove_stale_builds
 
             remove_stale_builds(index_path)  # left by an upload or build that was killed

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.text.dates import years_mentioned
+from rag.index.constraints import filter_years, place_keys
 from rag.embed.registry import Embedder
 from rag.index.store import Index
 from rag.schema import Hit, QueryPlan
 from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, fold, keyword_tokens
 
 RRF_K = 60
-MODES = ("hybrid", "dense", "bm25")
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,8 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        # Any year an article mentions lets it through; the answerer then checks the year against the
-        # sentence it quotes (the Cao Lãnh 2024 report cites a 2021 resolution, but cannot say how many
-        # members Cao Lãnh admitted in 2021).
-        self._article_years = {
-            a.id: set(a.years) | set(years_mentioned(f"{a.title}\n{a.text}")) for a in index.articles.values()
-        }
-        self._article_place_keys = {
-            a.id: {fold(p) for p in (a.place.district, a.place.province) if p} for a in index.articles.values()
-        }
+        self._article_years = {a.id: filter_years(a) for a in index.articles.values()}
+        self._article_place_keys = {a.id: place_keys(a.place) for a in index.articles.values()}
         # A district in the plan filters; a province only boosts (see `satisfies` and `retrieve`).
         self._district_keys = {fold(a.place.district) for a in index.articles.values() if a.place.district}
 

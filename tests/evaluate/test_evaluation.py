@@ -255,7 +255,7 @@ def test_compare_treats_declining_more_as_a_regression():
 
 
 def test_committed_seeds_baseline_matches_the_seeds_question_set():
-    from rag.evaluate.sets import file_sha256
+    from rag.ingest.files import file_sha256
     from rag.evaluate.summary import load_summary
 
     baseline = load_summary(REPO / "eval" / "baselines" / "seeds.json")

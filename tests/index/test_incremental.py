@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import BackendError, InputError, RagError
-from rag.index.update import add_articles, index_lock, safe_file_name
+from rag.index.locking import index_write_lock
+from rag.index.update import add_articles, safe_file_name
 from rag.index.store import build_index, load_index, verify_index
 from rag.ingest.articles import load_articles
 from rag.retrieve.planning import QueryPlanner
@@ -202,7 +203,7 @@ def test_concurrent_writers_do_not_lose_each_others_articles(index_path, tmp_pat
 
 
 def test_lock_times_out_with_a_message(index_path):
-    with index_lock(index_path):
+    with index_write_lock(index_path):
         with pytest.raises(RagError, match="is being"):
-            with index_lock(index_path, timeout=0.1):
+            with index_write_lock(index_path, wait_seconds=0.1):
                 pass

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from conftest import ARTICLES_DIR, GOOD_ARTICLE_IDS, SKIPPED_SOURCES
 from rag.ingest.articles import build_article, load_articles, load_file, read_text, reported_years
-from rag.text.dates import years_mentioned
 from rag.errors import InputError, NoArticlesError
 from rag.schema import Place
 
@@ -314,17 +312,12 @@ def test_read_text_accepts_utf8_bom_and_utf16_and_rejects_binary(tmp_path):
 # ---------------------------------------------------------------- metadata helpers
 
 
-def test_find_years_reports_vs_plans():
+def test_reported_years_excludes_plans():
     paragraphs = ["Năm 2021 huyện kết nạp 212 đảng viên.", "Phương hướng năm 2022: kết nạp 200 đảng viên.",
                   "Đại hội nhiệm kỳ 2020 - 2025."]
     assert reported_years("Tổng kết năm 2021", paragraphs, "2021-12-30") == (2021,)
     assert reported_years("Tổng kết", paragraphs, "2022-01-05") == (2021, 2022)  # published after: both reported
     assert reported_years("Không có năm", paragraphs, None) == (2021, 2022)
-
-
-def test_years_mentioned_expands_ranges():
-    assert years_mentioned("giai đoạn 2021-2023 và nhiệm kỳ 2025 - 2030, năm 1999") == (
-        1999, 2021, 2022, 2023, 2025, 2026, 2027, 2028, 2029, 2030)
 
 
 def test_build_article_metadata_overrides_and_dates():

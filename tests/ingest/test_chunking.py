@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.schema import Article, Place
