@@ -11,7 +11,7 @@ from pathlib import Path
 from rag.cite.slots import Passage, prepare_passage
 from rag.cite.support import SupportChecker, cross_encoder_entailment
 from rag.cite.checker import check_answer, chunk_passage
-from rag.cli.common import add_common, config_from_args
+from rag.cli.common import add_common, config_from_args, eprint
 from rag.errors import InputError
 from rag.schema import source_line
 from rag.ingest.files import read_json
