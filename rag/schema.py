@@ -69,6 +69,7 @@ class QueryPlan:
     years: tuple[int, ...] = ()
     answer_type: str = "other"  # number | person | date | place | other
     keyword_text: str = ""  # what BM25 searches: diacritics restored, English terms given in Vietnamese
+    question_type: str = "factoid"  # factoid | report | plan | list | comparison | digest | collection
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Answer:
             question=self.question,
             answer=self.text,
             answerable=self.answerable,
+            question_type=self.plan.question_type if self.plan else "factoid",
             citations=[
                 {
                     "marker": c.marker,

@@ -9,6 +9,8 @@ CSS = """
 #chat .question { white-space: pre-wrap; }
 .answer.declined { color: var(--body-text-color-subdued); font-style: italic; }
 .answer.error { color: #b42318; }
+.answer ul.points { margin: .3rem 0 .4rem 1.1rem; padding: 0; }
+.answer ul.points li { margin: .15rem 0; }
 .answer .notice { margin-top: .4rem; font-size: .85em; color: var(--body-text-color-subdued); }
 .answer .timing { margin-top: .35rem; font-size: .72em; color: var(--body-text-color-subdued); text-align: right; }
 .answer .cursor { animation: blink 1s steps(2, start) infinite; margin-left: 2px; }

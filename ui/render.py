@@ -83,18 +83,35 @@ def _sentence_html(sentence: str, answer: Answer, by_marker: Mapping[int, Citati
     return body
 
 
+def _lines_html(answer: Answer, by_marker: Mapping[int, Citation], lang: str, turn: int) -> str:
+    """Lines of the answer; a run of "- " lines (the bullets of a multi-point answer) becomes a list."""
+    out: list[str] = []
+    items: list[str] = []
+    for line in answer.text.strip().split("\n") + [""]:
+        sentences = lambda text: " ".join(_sentence_html(s, answer, by_marker, lang, turn) for s in split_answer(text))
+        if line.startswith("- "):
+            items.append(f"<li>{sentences(line[2:])}</li>")
+            continue
+        if items:
+            out.append(f'<ul class="points">{"".join(items)}</ul>')
+            items = []
+        if line.strip().endswith(":") and not markers_in(line):  # a lead line or a heading: not a claim
+            out.append(f'<span class="points-head">{esc(line.strip())}</span>')
+        elif line.strip():
+            out.append(sentences(line))
+    return "<br>".join(out).replace("<br><ul", "<ul").replace("</ul><br>", "</ul>")
+
+
 def answer_html(answer: Answer, lang: str, turn: int = 0) -> str:
     """The answer as one HTML block (no blank line inside, so the chat's Markdown leaves it alone):
     markers link to source cards `src-<turn>-<n>` and carry the title and quote as a tooltip; sentences
     the checker could not support get a red wavy underline, a ⚠ and a tooltip saying so."""
     by_marker = {c.marker: c for c in answer.citations}
-    lines = [" ".join(_sentence_html(s, answer, by_marker, lang, turn) for s in split_answer(line))
-             for line in answer.text.strip().split("\n")]
     classes = "answer" if answer.answerable else "answer declined"
     notice = f'<div class="notice">{esc(answer.notice)}</div>' if answer.notice else ""
     total = answer.timings_ms.get("total")
     timing = f'<div class="timing">{esc(t(lang, "timing", ms=total))}</div>' if total is not None else ""
-    return f'<div class="{classes}">{"<br>".join(lines)}{notice}{timing}</div>'
+    return f'<div class="{classes}">{_lines_html(answer, by_marker, lang, turn)}{notice}{timing}</div>'
 
 
 def streaming_html(text: str) -> str:

@@ -292,8 +292,16 @@ class ExtractiveGenerator:
         if declined:
             return declined
         usable = [h for h in hits if h.matches_constraints]
+        if plan.question_type == "collection":
+            from rag.answer.collection import answer_about_collection  # lazy: it imports this module
+
+            return answer_about_collection(self.index, plan, usable)
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
+        if plan.question_type != "factoid":
+            from rag.answer.synthesis import Synthesiser
+
+            return Synthesiser(self).answer(plan, usable, query_vector)
         chosen = self._chosen(plan, usable, query_vector)
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)

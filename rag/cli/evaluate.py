@@ -56,6 +56,9 @@ def _print_table(summary: dict) -> None:
         if m["value"] is not None:
             ci = f"  [{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}]" if m["ci95"] else ""
             print(f"{name:28s} {m['value']:.3f}{ci}  n={m['n']:g}")
+    for kind, metrics in sorted((summary.get("by_type") or {}).items()):
+        shown = {n: metrics.get(n) for n in ("answer_facts", "answerable_declined", "checker_citation_precision")}
+        print(f"{'type ' + kind:28s} " + "  ".join(f"{n} {v:.3f}" for n, v in shown.items() if v is not None))
     total = summary["latency_ms"].get("total")
     if total:
         print(f"{'latency total p50/p95 ms':28s} {total['p50']:.1f} / {total['p95']:.1f}")

@@ -33,6 +33,7 @@ class Question:
     lang: str | None = None
     history: tuple[str, ...] = ()
     reference_answers: tuple[str, ...] = ()
+    type: str | None = None  # optional question type (factoid, report, plan, list, comparison, digest, collection)
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class Evaluation:
     ci95: dict[str, tuple[float, float] | None]
     latency_ms: dict[str, dict[str, float]]
     by_lang: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    by_type: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
 def evaluate(questions: list[Question], outputs: list[dict], resamples: int = 1000) -> Evaluation:
@@ -264,11 +266,13 @@ def evaluate(questions: list[Question], outputs: list[dict], resamples: int = 10
     by_lang = {
         lang: aggregate([s for q, s in zip(questions, per_question) if q.lang == lang]) for lang in langs
     } if len(langs) > 1 else {}
+    types = sorted({q.type for q in questions if q.type})
+    by_type = {kind: aggregate([s for q, s in zip(questions, per_question) if q.type == kind]) for kind in types}
     return Evaluation(
         questions=tuple(questions), outputs=tuple(outputs), per_question=tuple(per_question),
         passed=tuple(passed(q, o, s) for q, o, s in zip(questions, outputs, per_question)),
         metrics=aggregate(per_question),
         counts={n: sum(s[n][1] for s in per_question) for n in METRIC_NAMES},
         ci95=bootstrap_ci(per_question, resamples=resamples),
-        latency_ms=latency(outputs), by_lang=by_lang,
+        latency_ms=latency(outputs), by_lang=by_lang, by_type=by_type,
     )

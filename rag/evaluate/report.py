@@ -110,11 +110,12 @@ def report_blocks(summary: dict, evaluation: Evaluation, plots: dict[str, str], 
     blocks.append(("table", ["metric", "value", "95% CI", "n", "meaning"], rows))
     if "metrics" in plots:
         blocks.append(("img", plots["metrics"], "metrics with 95% bootstrap intervals"))
-    if summary.get("by_lang"):
-        langs = sorted(summary["by_lang"])
-        blocks.append(("h2", "By question language"))
-        blocks.append(("table", ["metric", *langs], [[name, *(_fmt(summary["by_lang"][l][name]) for l in langs)]
-                                                    for name in summary["metrics"]]))
+    for key, heading in (("by_lang", "By question language"), ("by_type", "By question type")):
+        if summary.get(key):
+            groups = sorted(summary[key])
+            blocks.append(("h2", heading))
+            blocks.append(("table", ["metric", *groups], [[name, *(_fmt(summary[key][g][name]) for g in groups)]
+                                                          for name in summary["metrics"]]))
     blocks.append(("h2", "Latency (ms)"))
     blocks.append(("table", ["stage", "p50", "p95", "n"],
                    [[s, _fmt(v["p50"], 1), _fmt(v["p95"], 1), str(v["n"])] for s, v in summary["latency_ms"].items()]))

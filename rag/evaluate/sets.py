@@ -11,6 +11,7 @@ from typing import Iterable
 from rag.errors import InputError
 from rag.ingest.jsonl import read_jsonl, write_jsonl  # noqa: F401  (re-exported: callers import them from here)
 from rag.evaluate.metrics import Question
+from rag.retrieve.question_types import QUESTION_TYPES
 
 
 def _strings(value, where: str, field: str) -> tuple[str, ...]:
@@ -38,13 +39,16 @@ def question_from_json(row: dict, where: str) -> Question:
         if not alternatives:
             raise InputError(f"{where}: '{row['id']}' has an empty list of alternatives in 'answer_facts'")
         facts.append(alternatives)
+    kind = row.get("type")
+    if kind is not None and kind not in QUESTION_TYPES:
+        raise InputError(f"{where}: '{row['id']}' has type {kind!r}; valid types: {', '.join(QUESTION_TYPES)}")
     gold = _strings(row.get("gold_articles"), where, "gold_articles")
     if row["answerable"] and not gold and not facts:
         raise InputError(f"{where}: answerable question '{row['id']}' has neither gold_articles nor answer_facts")
     return Question(
         id=row["id"], question=row["question"], answerable=row["answerable"], gold_articles=gold,
         answer_facts=tuple(facts), lang=row.get("lang"), history=_strings(row.get("history"), where, "history"),
-        reference_answers=_strings(row.get("reference_answers"), where, "reference_answers"),
+        reference_answers=_strings(row.get("reference_answers"), where, "reference_answers"), type=kind,
     )
 
 

@@ -61,6 +61,7 @@ def build_summary(evaluation: Evaluation, *, label: str, created_utc: str, quest
         },
         "latency_ms": evaluation.latency_ms,
         "by_lang": evaluation.by_lang,
+        "by_type": evaluation.by_type,
         "passed": sum(evaluation.passed),
         "failed": [q.id for q, ok in zip(evaluation.questions, evaluation.passed) if not ok],
         "per_question": per_question,
@@ -72,7 +73,7 @@ def question_record(evaluation: Evaluation, i: int) -> dict:
     `scores` maps each metric that applies to the question to [numerator, denominator]."""
     q, o, scores = evaluation.questions[i], evaluation.outputs[i], evaluation.per_question[i]
     return {
-        "id": q.id, "question": q.question, "lang": q.lang, "history": list(q.history),
+        "id": q.id, "question": q.question, "lang": q.lang, "type": q.type, "history": list(q.history),
         "expected": {"answerable": q.answerable, "gold_articles": list(q.gold_articles),
                      "answer_facts": [list(f) for f in q.answer_facts], "reference_answers": list(q.reference_answers)},
         "answer": o.get("answer"), "answerable": o.get("answerable"), "error": o.get("error"),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from rag.retrieve.question_types import question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
 from rag.text.accents import AccentRestorer
@@ -143,6 +144,7 @@ def plan_query(
     places, unknown = named_places(question, gazetteer)
     years = question_years(question)
     kind = answer_type(question)
+    qtype = question_type(question, kind)
     text = searched
     history = [normalize(h) for h in (history or []) if h and h.strip()]
     if history:
@@ -171,12 +173,15 @@ def plan_query(
             extra.insert(0, previous)
             if kind == "other":
                 kind = answer_type(previous)
+            if qtype == "factoid":  # "Còn năm 2022 thì sao?" after a report question asks for a report
+                qtype = question_type(previous, answer_type(previous))
         if extra:
             text = f"{searched} ({' '.join(extra)})"
     keyword_text = f"{text} {vietnamese_expansion(text)}" if language == "en" else text
     return QueryPlan(
         question=question, text=text, language=language, places=places, unknown_places=unknown,
         years=years, answer_type=kind, keyword_text=keyword_text,
+        question_type=qtype,
     )
 
 

@@ -23,7 +23,9 @@ PROVINCES = (
     "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Thành phố Hồ Chí Minh", "Hồ Chí Minh",
     "Sài Gòn", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
 )
-ENGLISH_ALIASES = {"hanoi": "Hà Nội", "ho chi minh city": "Hồ Chí Minh", "saigon": "Sài Gòn", "danang": "Đà Nẵng"}
+ENGLISH_ALIASES = {"hanoi": "Hà Nội", "ho chi minh city": "Hồ Chí Minh", "saigon": "Sài Gòn", "danang": "Đà Nẵng",
+                   # the city's usual abbreviation ("TP. HCM", "TP.HCM", "TPHCM"): never the person
+                   "hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh"}
 
 # "Hồ Chí Minh" is mostly the person in Party news ("tư tưởng Hồ Chí Minh"), not the city.
 _AMBIGUOUS_PROVINCES = {"ho chi minh"}

@@ -276,3 +276,32 @@ def test_llamacpp_backend_answers(tmp_path):
     draft = generator.generate(plan, [Hit(chunk, 1.0)])
     assert isinstance(draft.text, str) and draft.text
     assert any(isinstance(p, str) for p in generator.stream_draft(plan, [Hit(chunk, 1.0)]))
+
+
+def test_a_report_question_asks_the_model_for_a_lead_and_cited_bullets(server, e5_index_path):
+    """The prompt of a non-factoid question asks for the bullet shape; the model's bullets are checked
+    one by one like any sentence (a made-up figure in one bullet loses that bullet's citation only)."""
+    script, url = server
+    reply = ("Theo bài về Mỹ Lộc năm 2021:\n- Huyện kết nạp 47 đảng viên mới [{n}].\n"
+             "- Huyện thi hành kỷ luật 9 đảng viên vi phạm [{n}].\n- Huyện xây 12 cây cầu mới [{n}].")
+    script.replies.append(cited(reply))
+    result = rag("ask", "Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?", "--index", str(e5_index_path),
+                 "--llm", "openai:test-model", "--base-url", url, "--json", *FAST)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["question_type"] == "report" and out["answerable"]
+    system = script.requests[0]["messages"][0]["content"]
+    assert "gạch đầu dòng" in system and "3 đến 8" in system
+    assert [line for line in out["answer"].splitlines() if line.startswith("- ")][:2] == [
+        "- Huyện kết nạp 47 đảng viên mới [1].", "- Huyện thi hành kỷ luật 9 đảng viên vi phạm [1]."]
+    [citation] = out["citations"]
+    assert citation["article_id"] == "myloc_2021" and citation["supported"] is False  # the bridges are made up
+
+
+def test_a_factoid_question_keeps_the_plain_prompt(server, e5_index_path):
+    script, url = server
+    script.replies.append(cited("Năm 2021, huyện Mỹ Lộc kết nạp 47 đảng viên mới [{n}]."))
+    result = ask(e5_index_path, url, "--json", *FAST)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["question_type"] == "factoid"
+    assert "gạch đầu dòng" not in script.requests[0]["messages"][0]["content"]

@@ -12,7 +12,7 @@ from rag.ingest.jsonl import read_jsonl
 from conftest import ARTICLES_DIR
 
 ASK_KEYS = {"question", "answer", "answerable", "citations", "retrieved", "timings_ms"}
-OPTIONAL_KEYS = {"notice"}  # a compatible extension of the §4.2 contract
+OPTIONAL_KEYS = {"notice", "question_type"}  # compatible extensions of the §4.2 contract (question_type: issue 11)
 CITATION_KEYS = {"marker", "article_id", "chunk_id", "title", "date", "place", "quote", "supported"}
 QUESTION = "Năm 2021 huyện Mỹ Lộc thi hành kỷ luật bao nhiêu đảng viên?"
 
@@ -64,9 +64,9 @@ def test_index_build_skips_a_bad_file_with_a_warning(run_rag, tmp_path):
     assert "warning: skipped blob.txt" in result.stderr and "binary" in result.stderr
     assert f"indexed 1 articles as 1 chunks into {index}" in result.stderr
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small"
+    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small-torch"
     verify = run_rag("index", "verify", "--index", str(index))
-    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small)" in verify.stdout
+    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small-torch)" in verify.stdout
 
 
 def test_index_build_from_a_folder_without_articles_fails_and_keeps_the_old_index(run_rag, tmp_path, index_copy):

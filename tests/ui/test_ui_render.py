@@ -69,7 +69,7 @@ def test_llm_style_answers_keep_lines_and_grouped_markers():
                     answerable=True, citations=cites, hits=(), timings_ms={})
     html = render.answer_html(answer, "vi")
     assert html.count('<a class="cite"') == 2 and 'href="#src-0-2"' in html
-    assert "<br>" in html and "sent-uncited" in html and "\n" not in html
+    assert html.count("<li>") == 2 and "sent-uncited" in html and "\n" not in html  # bullets are a list (issue 11)
 
 
 def test_card_without_the_article_in_the_index_uses_the_citation():
@@ -77,3 +77,20 @@ def test_card_without_the_article_in_the_index_uses_the_citation():
     answer = Answer(question="q", text="Câu [1].", answerable=True, citations=(citation,), hits=(), timings_ms={})
     html = render.sources_html(answer, {}, "en")
     assert "Bài đã xoá" in html and "một câu" in html and "Not checked" in html and "<details" not in html
+
+
+def test_bullets_render_as_a_list_with_marker_tooltips_and_one_card_per_article():
+    a = Article(id="a", title="Bài A", date="2021-01-12", place=Place("Tháp Mười"), text="Đoạn <b>một</b>.\n\nĐoạn hai.")
+    b = Article(id="b", title="Bài B", date="2021-03-16", place=Place("Tháp Mười"), text="Đoạn ba.")
+    cites = (Citation(1, "a", "a#0", "Bài A", a.date, "Tháp Mười", "Đoạn <b>một</b>.", True),
+             Citation(2, "a", "a#0", "Bài A", a.date, "Tháp Mười", "Đoạn hai.", True),
+             Citation(3, "b", "b#0", "Bài B", b.date, "Tháp Mười", "Đoạn ba.", False))
+    text = ("Tổng hợp từ 2 bài viết, các tin chính:\n“Bài A” (12/1/2021, Tháp Mười):\n- Đoạn <b>một</b> [1].\n"
+            "- Đoạn hai [2].\n“Bài B” (16/3/2021, Tháp Mười):\n- Đoạn ba [3].")
+    answer = Answer(question="q", text=text, answerable=True, citations=cites, hits=(), timings_ms={})
+    html = render.answer_html(answer, "vi", turn=1)
+    assert html.count('<ul class="points">') == 2 and html.count("<li>") == 3
+    assert 'href="#src-1-1"' in html and 'href="#src-1-3"' in html and "<b>" not in html
+    assert "\n\n" not in html
+    sources = render.sources_html(answer, {"a": a, "b": b}, "vi", turn=1)
+    assert sources.count('data-article="a"') == 1 and sources.count('data-article="b"') == 1

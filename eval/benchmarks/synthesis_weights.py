@@ -1,0 +1,80 @@
+"""Choose the synthesis weights by grid search on the DEVELOPMENT set only (eval/synthesis.jsonl).
+
+Each setting answers every answerable non-collection question of the set with the same retrieval (done
+once) and is scored by key-point recall (the `answer_facts` metric), mean over questions and the
+worst question type. The setting with the best overall recall (ties: best worst-type recall) is printed,
+with the default's figures beside it. The held-out set is never read here.
+
+Usage (from the repository root; --index is the index `synthesis_set --index DIR` built):
+  python -m eval.benchmarks.synthesis_weights --index /tmp/synidx
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+from rag.answer.synthesis import SynthesisSettings, Synthesiser
+from rag.config import Config
+from rag.evaluate.metrics import fact_met
+from rag.evaluate.sets import load_questions
+from rag.pipeline import build_pipeline
+
+GRID = {
+    "salience_weight": (0.25, 0.5, 1.0),
+    "position_weight": (0.0, 0.3, 0.6),
+    "centroid_weight": (0.0, 0.5, 1.0),
+    "title_penalty": (0.5, 1.0),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, default=Path("eval/synthesis.jsonl"))
+    args = parser.parse_args()
+    if "heldout" in args.questions.name:
+        parser.error("the held-out set is run once with the chosen weights, never searched on")
+    pipeline = build_pipeline(Config(index=args.index))
+    types = {}
+    import json
+
+    for line in args.questions.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        types[row["id"]] = row.get("type", "")
+    cases = []
+    for q in load_questions(args.questions):
+        if not q.answerable or not q.answer_facts or types[q.id] in ("collection", "factoid"):
+            continue
+        plan = pipeline.plan(q.question, list(q.history))
+        vector, hits = pipeline._retrieve(plan, None)
+        usable = [h for h in hits if h.matches_constraints]
+        cases.append((q, types[q.id], plan, vector, usable))
+    print(f"{len(cases)} questions", flush=True)
+    results = []
+    names = list(GRID)
+    for values in itertools.product(*(GRID[n] for n in names)):
+        settings = replace(SynthesisSettings(), **dict(zip(names, values)))
+        synthesiser = Synthesiser(pipeline.generator, settings)
+        per_type: dict[str, list[float]] = defaultdict(list)
+        for q, kind, plan, vector, usable in cases:
+            text = synthesiser.answer(plan, usable, vector).text if usable else ""
+            met = sum(fact_met(tuple(f), text) for f in q.answer_facts) / len(q.answer_facts)
+            per_type[kind].append(met)
+        overall = sum(sum(v) for v in per_type.values()) / sum(len(v) for v in per_type.values())
+        worst = min(sum(v) / len(v) for v in per_type.values())
+        results.append((overall, worst, dict(zip(names, values))))
+    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    default = {n: getattr(SynthesisSettings(), n) for n in names}
+    for overall, worst, setting in results[:5]:
+        print(f"recall {overall:.3f}  worst type {worst:.3f}  {setting}")
+    mine = next(r for r in results if r[2] == default)
+    print(f"default: recall {mine[0]:.3f}  worst type {mine[1]:.3f}  {default}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,395 @@
+"""Multi-point answers without a model: reports, plans, lists, comparisons and digests, as quoted bullets.
+
+For each chosen article, every quotable piece (sentence or clause) is scored by
+- relevance: e5 similarity to the question and to the article's centroid (what the article is mostly
+  about, as in centroid summarisation), plus the IDF-weighted share of the question's own terms;
+- salience: figures, named programmes and documents, decisions and results; for lists, names and roles;
+- time: the years a piece speaks about (named in it, or inherited from the last year written earlier in
+  its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
+- a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
+then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
+each other, within a word budget. The weights in SynthesisSettings are stated, not fitted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag.answer.collection import article_years
+from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
+from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
+from rag.index.constraints import place_keys
+from rag.answer.generator import Draft, decline_text
+from rag.text.dates import years_mentioned
+from rag.retrieve.question_types import without_cues
+from rag.schema import Hit, QueryPlan
+from rag.text.vietnamese import fold, folded_syllables, split_sentences
+
+# Words of Vietnamese news reporting (lowercase, with diacritics), not of any article.
+_FORWARD = re.compile(r"(?<!\w)(sẽ|tiếp tục|phấn đấu|tập trung|đề nghị|yêu cầu|cần|phải|kế hoạch|mục tiêu|"
+                      r"phương hướng|dự kiến|định hướng|trước mắt|thời gian tới|sắp tới|quyết tâm|đẩy mạnh|"
+                      r"nâng cao|chuẩn bị|đề ra|phát huy|thực hiện tốt|thực hiện nghiêm|quan tâm|chú trọng|tăng cường)(?!\w)")
+_PAST = re.compile(r"(?<!\w)(đã|đạt|được|kết quả|hoàn thành|vượt|qua)(?!\w)")
+_DECISION = re.compile(r"(?<!\w)(kết nạp|kỷ luật|khen thưởng|biểu dương|bầu|trúng cử|tái đắc cử|ban hành|quyết định|"
+                       r"phê duyệt|khai trừ|cảnh cáo|khiển trách|cách chức|thu hồi|bắt|khởi tố|truy tố|xử phạt|"
+                       r"miễn nhiệm|bổ nhiệm|điều động|tổ chức thành công|cưỡng chế|kiểm điểm)(?!\w)")
+_NAMED_THING = re.compile(r"[“\"][^”\"]{3,}[”\"]|(?<!\w)(Nghị quyết|Chỉ thị|Kết luận|Kế hoạch|Quyết định|Chương trình|"
+                          r"Quy định|Thông báo|Điều) (số )?\d+")
+_ROLE = re.compile(r"(?<!\w)(chủ tịch|phó|bí thư|giám đốc|trưởng|chánh|ủy viên|uỷ viên|đại biểu|thứ trưởng|"
+                   r"bộ trưởng|cục trưởng|chủ nhiệm|tổng thanh tra|cán bộ|chuyên viên|hạt trưởng)(?!\w)")
+_TITLED = re.compile(r"(?<!\w)(?:đ/c|ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ]")
+# A list question about people ("những ai", "cán bộ nào", "which leaders"), accent-folded; other list
+# questions ("chức vụ nào", "đơn vị nào", "which positions") ask for roles and bodies.
+_PEOPLE_QUESTION = re.compile(r"\b(ai|nguoi|can bo|lanh dao|dong chi|dai bieu|who|whom|people|persons|leaders|"
+                              r"officials|members|attended)\b")
+# Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
+_CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
+_QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
+
+
+@dataclass(frozen=True)
+class SynthesisSettings:
+    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight and
+    title_penalty were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
+    (eval/synthesis.jsonl; the held-out set was not used); the others are stated, untuned."""
+
+    question_weight: float = 1.0
+    centroid_weight: float = 0.0  # centroid (what the article is mostly about): searched, did not help
+    coverage_weight: float = 0.5
+    salience_weight: float = 0.5
+    time_weight: float = 0.3
+    position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
+    # ... except for a pure summary question ("what does the article report?", no topic words of its own),
+    # where the order of the news is the one signal left (stated, untuned).
+    summary_position_weight: float = 1.0
+    title_penalty: float = 1.0
+    mmr_lambda: float = 0.7
+    novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
+    duplicate_overlap: float = 0.8
+    max_bullets: int = 8
+    min_bullets: int = 3
+    words_per_article: int = 150
+    words_total: int = 300
+    max_piece_words: int = 60
+    min_piece_words: int = 6
+    max_articles: int = 4
+    digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
+
+
+@dataclass(frozen=True)
+class Piece:
+    unit: int
+    text: str
+    hit: Hit
+    order: int
+    years: tuple[int, ...]
+    score: float = 0.0
+
+
+def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Each sentence of an article with the years it speaks about: those it names, else the last year
+    written before it ("Năm 2022, huyện tập trung …. Nâng cao …" is about 2022); a paragraph that names
+    no year goes on with the one before it."""
+    out: list[tuple[str, tuple[int, ...]]] = []
+    current: tuple[int, ...] = ()
+    for paragraph in re.split(r"\n\s*\n", article_text):
+        for sentence in split_sentences(paragraph):
+            named = years_mentioned(sentence)
+            out.append((sentence, named or current))
+            if named:
+                last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", sentence))
+                current = (int(last[-1].group(0)),) if last else named
+    return out
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words, not counting a sentence's first word: names of people,
+    bodies and places ("Đinh La Thăng", "UBND TP Đà Nẵng")."""
+    names: list[str] = []
+    run: list[str] = []
+    sentence_start = True
+    for token in re.findall(r"[\w/%-]+(?:\.(?=\w))?[\w/%-]*|[^\w\s]", text):
+        capital = token[:1].isalpha() and token[:1].isupper() and not sentence_start
+        if capital:
+            run.append(token)
+        if not capital or token in ".!?":
+            if len(run) >= 2:
+                names.append(" ".join(run))
+            run = []
+        sentence_start = token in (".", "!", "?", "…")
+    if len(run) >= 2:
+        names.append(" ".join(run))
+    return names
+
+
+def _specifics(text: str) -> set[str]:
+    """The figures and names of a piece (accent-folded), what a reader checks a summary against."""
+    counts = {n for n in re.findall(r"(?<![\w/-])\d+(?:[.,/]\d+)*%?", text) if not re.fullmatch(r"(19|20)\d{2}", n)}
+    return {fold(x) for x in counts | set(capitalised_names(text))}
+
+
+# Capitalised at the start of a name but not part of it: administrative and courtesy words, "Năm" (year).
+_NAME_PREFIXES = frozenset("huyen tinh xa quan thanh pho tp thi tran nam ong ba dong chi bai".split())
+
+
+def _question_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded,
+    without a leading administrative or courtesy word ("Huyện Gia Lâm" gives "gia lam")."""
+    runs, run = [], []
+    for word in re.findall(r"\w+", question) + [""]:
+        if word[:1].isupper():
+            run.append(fold(word))
+            continue
+        while run and run[0] in _NAME_PREFIXES:
+            run.pop(0)
+        if len(run) >= 2:
+            runs.append(" ".join(run))
+        run = []
+    return runs
+
+
+def _shared_words(a: str, b: str) -> float:
+    """Share of the shorter text's syllables that the other one also has."""
+    x, y = set(folded_syllables(a)), set(folded_syllables(b))
+    return len(x & y) / max(1, min(len(x), len(y)))
+
+
+def _article_years(index, hit: Hit) -> set[int]:
+    article = index.articles.get(hit.chunk.article_id)
+    return article_years(article) if article else set(hit.chunk.years)
+
+
+def _topic(plan: QueryPlan) -> QueryPlan:
+    """The plan as far as the answer's content goes: a quoted title names the article (its words are not
+    what the answer must hold) and the type's cue words ("report", "kết quả gì") are not topic words."""
+    text, question = (without_cues(_QUOTED.sub(" ", t)) for t in (plan.text, plan.question))
+    return replace(plan, text=text, question=question, answer_type="other")
+
+
+class Synthesiser:
+    """Builds the bullet answer for the non-factoid question types from the extractive generator's index."""
+
+    def __init__(self, generator: ExtractiveGenerator, settings: SynthesisSettings = SynthesisSettings()) -> None:
+        self.gen = generator
+        self.index = generator.index
+        self.settings = settings
+
+    # ------------------------------------------------------------------ pieces and scores
+
+    def _pieces(self, article_id: str, by_row: dict[int, Hit]) -> list[Piece]:
+        pieces: list[Piece] = []
+        article = self.index.articles.get(article_id)
+        contexts = _context_years(article.text) if article else []
+        for row in self.gen._rows_of_article.get(article_id, []):
+            chunk = self.index.chunks[row]
+            hit = by_row.get(row) or Hit(chunk=chunk, score=0.0, row=row)
+            for unit in self.gen._units_of_row[row]:
+                text = self.index.units[unit][1]
+                years = next((y for sentence, y in contexts if text in sentence), years_mentioned(text))
+                pieces.append(Piece(unit, text, hit, row * 1000 + len(pieces), tuple(years)))
+        return pieces
+
+    def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
+        """None excludes the piece (it speaks about other years); else a bonus or penalty by tense."""
+        # The years inherited from earlier sentences separate results from plans; a list's items (who attended)
+        # are ruled out only by a year they name themselves.
+        own = set(years_mentioned(piece.text)) or (set(piece.years) if kind in ("report", "plan") else set())
+        if plan.years and own and not own & set(plan.years):
+            return None
+        lowered = piece.text.lower()
+        forward, past = bool(_FORWARD.search(lowered)), bool(_PAST.search(lowered))
+        w = self.settings.time_weight
+        if kind == "plan":
+            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0)
+        if kind == "report":
+            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0)
+        return 0.0
+
+    def _salience(self, text: str, kind: str, title: set[str]) -> float:
+        """Figures, named documents, decisions and people; plus each name (capitalised words) the title
+        does not already give, as the reader learns those from the piece alone."""
+        lowered = text.lower()
+        new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
+        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
+                 + 0.2 * bool(_has_person(text) or _TITLED.search(text)))
+        if kind == "list":
+            names = len(_TITLED.findall(text)) + _has_person(text)
+            score += min(0.6, 0.3 * names) + 0.2 * min(2, len(_ROLE.findall(lowered)))
+        return min(score, 1.0)
+
+    def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
+        s = self.settings
+        pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not _CREDIT.search(p.text)]
+        if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
+            people = [p for p in pieces if _has_person(p.text) or _TITLED.search(p.text)]
+            roles = [p for p in pieces if _ROLE.search(p.text.lower())]
+            asks_people = bool(_PEOPLE_QUESTION.search(fold(plan.question)))
+            pieces = (people or roles if asks_people else roles or people) or pieces
+        if kind == "plan":  # the forward-looking statements, or those naming the years asked about
+            ahead = [p for p in pieces if _FORWARD.search(p.text.lower())
+                     or set(years_mentioned(p.text)) & set(plan.years)]
+            pieces = ahead if len(ahead) >= s.min_bullets else pieces
+        if not pieces:
+            return []
+        vectors = self.index.unit_vectors[[p.unit for p in pieces]]
+        centroid = vectors.mean(axis=0)
+        to_question, to_centre = vectors @ vector, vectors @ centroid
+
+        def spread(x: np.ndarray) -> np.ndarray:
+            return (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else np.ones_like(x)
+
+        groups = _term_groups(_topic(plan))
+        weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
+        summary = not groups and kind in ("report", "digest")
+        position_weight = s.summary_position_weight if summary else s.position_weight
+        title = set(folded_syllables(pieces[0].hit.chunk.title))
+        scored: list[Piece] = []
+        positions = 1.0 - np.arange(len(pieces)) / max(1, len(pieces) - 1)  # pieces come in reading order
+        for p, q, c, position in zip(pieces, spread(to_question), spread(to_centre), positions):
+            time = self._time_fit(plan, p, kind)
+            if time is None:
+                continue
+            restates = bool(title) and len(title & set(folded_syllables(p.text))) / len(title) >= 0.6
+            score = (s.question_weight * q + s.centroid_weight * c
+                     + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
+                     + s.salience_weight * self._salience(p.text, kind, title) + position_weight * position
+                     + time - s.title_penalty * restates)
+            scored.append(replace(p, score=float(score)))
+        return scored
+
+    def _choose(self, pieces: list[Piece], budget: int, most: int) -> list[Piece]:
+        """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
+        Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped."""
+        s = self.settings
+        pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
+        chosen: list[Piece] = []
+        covered: set[str] = set()
+        words = 0
+        vectors = self.index.unit_vectors
+        while pool and len(chosen) < most:
+            def mmr(p: Piece) -> float:
+                fresh = s.novelty_weight * min(3, len(_specifics(p.text) - covered)) / 3
+                if not chosen:
+                    return p.score + fresh
+                sims = vectors[[c.unit for c in chosen]] @ vectors[p.unit]
+                return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
+            best = max(pool, key=mmr)
+            pool.remove(best)
+            if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
+                continue
+            if chosen and words + len(best.text.split()) > budget:
+                continue  # over budget: a shorter piece may still fit
+            chosen.append(best)
+            covered |= _specifics(best.text)
+            words += len(best.text.split())
+        return sorted(chosen, key=lambda p: p.order)
+
+    # ------------------------------------------------------------------ articles and sides
+
+    def _articles(self, plan: QueryPlan, hits: list[Hit], kind: str) -> list[Hit]:
+        """The best hit of each article the answer draws on."""
+        firsts: dict[str, Hit] = {}
+        for h in hits:
+            firsts.setdefault(h.chunk.article_id, h)
+        ranked = list(firsts.values())
+        if kind != "digest":
+            return ranked[:1]
+        if plan.years:  # a digest of a period: the articles from that period, when there are any
+            ranked = [h for h in ranked if _article_years(self.index, h) & set(plan.years)] or ranked
+        if not (plan.places or plan.years):
+            top = ranked[0].dense_score
+            if top is not None:
+                ranked = [h for h in ranked if h.dense_score is not None and h.dense_score >= top - self.settings.digest_margin]
+        return ranked[: self.settings.max_articles]
+
+    def _sides(self, plan: QueryPlan, hits: list[Hit]) -> list[tuple[str, Hit, tuple[int, ...]]]:
+        """Two (or more) sides: one per place named, else one per year named, else the two best articles."""
+        if len(plan.places) > 1:
+            sides = []
+            for key in plan.places:
+                hit = next((h for h in hits if key in place_keys(h.chunk.place)), None)
+                if hit:
+                    sides.append((self._display(key), hit, plan.years))
+            if len(sides) > 1:
+                return sides
+        if len(plan.years) > 1:
+            return [(str(y), hits[0], (y,)) for y in plan.years]
+        firsts: dict[str, Hit] = {}
+        for h in hits:
+            firsts.setdefault(h.chunk.article_id, h)
+        return [("", h, plan.years) for h in list(firsts.values())[:2]]
+
+    def _display(self, key: str) -> str:
+        """The written form of a folded place key ('thap muoi' -> 'Tháp Mười')."""
+        for article in self.index.articles.values():
+            for name in (article.place.district, article.place.province):
+                if name and fold(name) == key:
+                    return name
+        return key
+
+    # ------------------------------------------------------------------ the answer
+
+    def _covered(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> bool:
+        """Whether the articles found are about the question. A question naming places or people
+        ("Gia Lâm", "Sóc Trăng") is covered when the articles found name them all; otherwise the extractive
+        decline test applies (its calibrated threshold, unchanged), with the question's topic terms looked
+        for in the best article as a whole: a summary question is about an article, so no single sentence
+        need hold all its words."""
+        if not hits:
+            return False
+        # A name the question gives ("Gia Lâm") must be in one of the articles found, or they are not about it.
+        texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
+                 {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
+        names = _question_names(_topic(plan).question)
+        if names:  # the article is found when the names the question gives are in it
+            return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
+        article_id = hits[0].chunk.article_id
+        units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
+        article = self.index.articles.get(article_id)
+        if not units or article is None:
+            return False
+        groups = _term_groups(_topic(plan))
+        weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
+        coverage = self.gen._coverage(groups, weights, f"{article.title} {article.text}")
+        best = float((self.index.unit_vectors[units] @ vector).max())
+        return best + self.gen.settings.lexical_weight * coverage >= self.gen.settings.min_score
+
+    def answer(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> Draft:
+        s = self.settings
+        kind = plan.question_type
+        if not self._covered(plan, hits, vector):
+            return Draft(decline_text(plan), (), False)
+        by_row = {h.row: h for h in hits}
+        language = plan.language
+        sections: list[Section] = []
+        if kind == "comparison":
+            sides = self._sides(plan, hits)
+            share = max(40, s.words_total // max(1, len(sides)))
+            for name, hit, years in sides:
+                side_plan = replace(plan, years=years)
+                pieces = self._score(side_plan, self._pieces(hit.chunk.article_id, by_row), vector, "report")
+                chosen = self._choose(pieces, min(share, s.words_per_article), 3)
+                heading = f"{name} — {source_label(hit, language)}:" if name else f"{source_label(hit, language)}:"
+                sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
+            lead = ("So sánh " if language == "vi" else "Compared ") + (
+                " / ".join(n for n, _, _ in sides if n) or ("hai bài viết:" if language == "vi" else "two articles:"))
+            lead = lead if lead.endswith(":") else lead + ":"
+        else:
+            articles = self._articles(plan, hits, kind)
+            articles.sort(key=lambda h: h.chunk.date or "9999")
+            lead = lead_line(kind, language, articles)
+            per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
+            most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
+            for hit in articles:
+                pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row), vector, kind)
+                chosen = self._choose(pieces, per_article, most)
+                heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
+                sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
+        sections = [sec for sec in sections if sec.bullets]
+        if not sections:
+            return Draft(decline_text(plan), (), False)
+        text, citations = render(lead, sections, language)
+        return Draft(text, citations, True)

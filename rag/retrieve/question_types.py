@@ -1,0 +1,99 @@
+"""What kind of answer a question wants: one fact, or several points (a report, plans, a list, a
+comparison, a digest of several articles), or facts about the collection itself.
+
+The cue words below are ordinary Vietnamese and English question vocabulary, written accent-folded
+(so "kết quả", "ket qua" and "KẾT QUẢ" read the same); none comes from a particular question or article.
+Each group names the grammatical device it covers:
+
+- collection: a question about the articles themselves: counting them ("bao nhiêu bài", "how many
+  articles"), choosing among them ("những bài nào", "which articles"), their authors ("ai viết",
+  "who wrote", "tác giả") and publication ("đăng khi nào", "published"), or the places they cover
+  ("những huyện nào được nhắc tới", "which districts are covered").
+- comparison: the verbs and phrases of comparing ("so sánh", "khác nhau", "compare", "difference").
+- plan: forward-looking nouns and verbs ("nhiệm vụ", "phương hướng", "kế hoạch", "mục tiêu",
+  "plans", "priorities", "tasks", "goals", "will").
+- digest: asking what happened, with no topic ("có gì mới", "có những hoạt động gì", "what happened
+  in", "what's new", "news").
+- list: a plural question word or a plural noun with "nào" / "which" ("những ai", "những cán bộ nào",
+  "which leaders", "who attended", "liệt kê", "list").
+- report: asking for results or content ("kết quả gì", "đưa tin gì", "nói gì", "tình hình … thế
+  nào", "what did … report/say/decide", "results", "summary").
+
+Everything else is a factoid question, answered by the one-fact extractive path as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text.vietnamese import fold
+
+QUESTION_TYPES = ("factoid", "report", "plan", "list", "comparison", "digest", "collection")
+
+_ARTICLE = r"(?:bai viet|bai bao|bai|tin bai|article|articles|stories|story|reports|news items)"
+_PLACE_NOUN = r"(?:huyen|tinh|xa|quan|thanh pho|dia phuong|dia danh|noi|places|districts|provinces|localities|towns)"
+
+_CUES: tuple[tuple[str, str], ...] = (
+    ("collection", "|".join((
+        rf"\bbao nhieu {_ARTICLE}\b", rf"\bhow many {_ARTICLE}\b", rf"\bso {_ARTICLE}\b",
+        rf"\b(?:nhung|cac) {_ARTICLE} nao\b", rf"\b{_ARTICLE} nao\b", rf"\bwhich {_ARTICLE}\b",
+        rf"\bwhat {_ARTICLE} (?:are|do|does|did|is)\b",
+        r"\bai viet\b", r"\bwho wrote\b", r"\bwho (?:is|are) the authors?\b", r"\btac gia\b", r"\bauthors?\b",
+        r"\bdang (?:khi nao|ngay nao|luc nao|vao)\b", r"\bxuat ban\b", r"\bpublished\b",
+        rf"\b(?:nhung|cac) {_PLACE_NOUN} nao (?:duoc|co trong|co mat)\b",
+        rf"\bwhich {_PLACE_NOUN} (?:are|were|does|do)\b", rf"\bwhat {_PLACE_NOUN} (?:are|were|does|do)\b",
+    ))),
+    ("comparison", r"\b(?:so sanh|doi chieu|khac nhau|khac gi|giong nhau|khac biet|hon hay kem"
+                   r"|compare|compared|comparison|differ|difference|differences|versus|vs)\b"),
+    ("plan", r"\b(?:nhiem vu|phuong huong|ke hoach|muc tieu|chi tieu|du kien|dinh huong|trong tam|giai phap"
+             r"|se lam|se thuc hien|chuong trinh hanh dong"
+             r"|plan|plans|planned|priorities|priority|tasks|task|goals|goal|targets|direction|will)\b"),
+    ("digest", r"\b(?:co gi moi|co gi|co nhung (?:tin|hoat dong|su kien|viec) gi|nhung tin gi|(?<!dua )tin gi|hoat dong gi"
+               r"|dien ra nhung gi|xay ra nhung gi|cac bai viet ve|nhung bai viet ve"
+               r"|what happened in|what happened at|what is new|what's new|whats new|news about|news from"
+               r"|what went on|the articles about)\b"),
+    ("list", r"\b(?:nhung ai|nhung nguoi nao|ai du|ai tham du|ai tham gia|ai duoc|liet ke"
+             r"|(?:nhung|cac) (?:\w+,? ){1,4}nao"
+             r"|which (?:leaders|officials|people|persons|units|agencies|organisations|organizations|positions|posts"
+             r"|members|offices|departments)|who attended|who were|who are|list)\b"),
+    ("report", r"\b(?:ket qua|dat duoc|dat nhung|dua tin gi|dua tin|noi gi|neu gi|neu nhung|ket luan gi|bao cao gi"
+               r"|tinh hinh|the nao|ra sao|tom tat|noi dung|nhung diem|quyet dinh gi"
+               r"|report|reported|reports|result|results|achieve|achieved|achievements|summary|summarise|summarize"
+               r"|what did|what does|what was said|what happened to|how did|overview|outcome|outcomes)\b"),
+)
+
+# Answer types whose question wants one typed fact ("bao nhiêu", "khi nào", "ở đâu").
+_FACTOID_ANSWER_TYPES = ("number", "date", "place")
+
+
+def question_type(question: str, answer_type: str = "other") -> str:
+    """One of QUESTION_TYPES. `answer_type` is the planner's (number, person, date, place, other):
+    a question asking for a count or a date stays factoid unless it is about the collection or compares."""
+    folded = fold(question)
+    for name, pattern in _CUES:
+        if not re.search(pattern, folded):
+            continue
+        if name in ("collection", "comparison"):
+            return name
+        if answer_type in _FACTOID_ANSWER_TYPES:
+            return "factoid"
+        if answer_type == "person" and name != "list":
+            continue  # "ai …" with a report or plan word ("Ai chủ trì hội nghị tổng kết") still asks for a name
+        return name
+    return "factoid"
+
+
+def without_cues(question: str) -> str:
+    """The question minus its type cue words and the words naming articles: what is left names the topic
+    ("Tháp Mười 2021" of "What did Tháp Mười report in 2021?"), so "report", "có gì mới" or "the article"
+    is not looked for in the text. Matching is accent-folded; the rest keeps its accents and capitals
+    (names are found by their capitals)."""
+    folded = fold(question)
+    if len(folded) != len(question):  # folding is one character for one on normalised text
+        return question
+    keep = [True] * len(question)
+    for pattern in [rf"\b{_ARTICLE}\b"] + [p for _, p in _CUES]:
+        for match in re.finditer(pattern, folded):
+            keep[match.start():match.end()] = [False] * (match.end() - match.start())
+    text = "".join(c if k else " " for c, k in zip(question, keep))
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,101 @@
+"""Multi-point answers (reports, plans, lists, digests) and collection questions, end to end with the
+real e5 model over the fixture articles (tests/data/articles)."""
+
+import re
+
+import pytest
+
+from rag.config import Config
+from rag.evaluate.metrics import fact_met
+from rag.pipeline import build_pipeline
+from rag.text.vietnamese import fold
+
+
+@pytest.fixture(scope="module")
+def pipeline(e5_index_path, e5_embedder):
+    return build_pipeline(Config(index=e5_index_path), embedder=e5_embedder)
+
+
+def _bullets(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("- ")]
+
+
+def _check_bullets(answer):
+    """Every bullet carries its own marker, resolved to a citation whose quote is in its chunk and that
+    the citation checker supports."""
+    bullets = _bullets(answer.text)
+    assert 1 <= len(bullets) <= 8
+    markers = [int(m) for b in bullets for m in re.findall(r"\[(\d+)\]", b)]
+    assert markers == list(range(1, len(bullets) + 1))
+    chunks = {h.chunk.id: h.chunk.text for h in answer.hits}
+    for citation in answer.citations:
+        assert citation.supported is True, citation
+        if citation.chunk_id in chunks:
+            assert citation.quote in chunks[citation.chunk_id]
+
+
+def test_a_report_lists_what_was_achieved_that_year_not_the_plans(pipeline):
+    answer = pipeline.answer("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?")
+    assert answer.answerable and answer.plan.question_type == "report"
+    assert answer.text.splitlines()[0].startswith("Theo bài “")
+    _check_bullets(answer)
+    assert len(_bullets(answer.text)) >= 3
+    assert fact_met(("47",), answer.text) and fact_met(("bầu cử",), answer.text)
+    assert not fact_met(("mục tiêu kết nạp 50",), answer.text)  # the 2022 plan is not a 2021 result
+
+
+def test_a_plan_question_takes_the_forward_looking_statements(pipeline):
+    answer = pipeline.answer("Phương hướng nhiệm vụ năm 2022 của Huyện ủy Mỹ Lộc là gì?")
+    assert answer.answerable and answer.plan.question_type == "plan"
+    _check_bullets(answer)
+    assert fact_met(("50",), answer.text)
+    assert not fact_met(("47",), answer.text)
+
+
+def test_a_list_question_returns_the_people(pipeline):
+    answer = pipeline.answer("Ai dự hội nghị tổng kết của Mỹ Lộc?")
+    assert answer.plan.question_type == "list"
+    _check_bullets(answer)
+    assert fact_met(("Lê Minh Quang",), answer.text) and fact_met(("Đỗ Thị Hạnh",), answer.text)
+
+
+def test_an_english_report_question_gets_an_english_lead_and_quoted_bullets(pipeline):
+    answer = pipeline.answer("What did Mỹ Lộc report in 2021?")
+    assert answer.answerable
+    assert answer.text.startswith("From “")
+    _check_bullets(answer)
+    assert answer.to_dict()["question_type"] == "report"
+
+
+def test_a_summary_of_an_uncovered_place_is_declined(pipeline):
+    for question in ("Huyện Gia Lâm đạt những kết quả gì năm 2021?", "What did Gia Lâm report in 2021?"):
+        answer = pipeline.answer(question)
+        assert not answer.answerable and not answer.citations, question
+
+
+def test_a_digest_groups_articles_under_one_heading_each_in_date_order(pipeline):
+    answer = pipeline.answer("Tháp Mười có những tin gì?")
+    assert answer.plan.question_type == "digest"
+    headings = [line for line in answer.text.splitlines()[1:] if not line.startswith("- ")]
+    cited = list(dict.fromkeys(c.article_id for c in answer.citations))
+    assert len(headings) == len(cited) >= 2
+    dates = [pipeline.index.articles[a].date or "9999" for a in cited]
+    assert dates == sorted(dates)
+
+
+def test_how_many_articles_is_answered_from_the_metadata_with_every_article_cited(pipeline):
+    answer = pipeline.answer("How many articles are about Tháp Mười?")
+    assert answer.plan.question_type == "collection"
+    expected = {a.id for a in pipeline.index.articles.values()
+                if a.place.district and fold(a.place.district) == "thap muoi"}
+    assert len(expected) >= 2
+    assert answer.text.startswith(f"{len(expected)} articles")
+    assert {c.article_id for c in answer.citations} == expected
+    _check_bullets(answer)
+
+
+def test_who_wrote_them_gives_the_bylines(pipeline):
+    answer = pipeline.answer("Ai viết các bài về Tháp Mười?")
+    bylines = {a.byline for a in pipeline.index.articles.values()
+               if a.place.district and fold(a.place.district) == "thap muoi" and a.byline}
+    assert bylines and all(b in answer.text for b in bylines)

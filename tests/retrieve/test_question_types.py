@@ -1,0 +1,42 @@
+"""Question types in Vietnamese and English, with and without diacritics."""
+
+import pytest
+
+from rag.retrieve.planning import answer_type
+from rag.retrieve.question_types import QUESTION_TYPES, question_type, without_cues
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?", "factoid"),
+    ("Ai là Bí thư Huyện ủy Tháp Mười?", "factoid"),
+    ("What did Tháp Mười report in 2021?", "report"),
+    ("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì trong công tác xây dựng Đảng?", "report"),
+    ("nam 2021 huyen my loc dat nhung ket qua gi", "report"),
+    ("Bài báo “Huyện ủy Mỹ Lộc tổng kết năm 2021” đưa tin gì?", "report"),
+    ("Tình hình công tác dân vận ở Tháp Mười thế nào?", "report"),
+    ("Nhiệm vụ, phương hướng năm 2022 của Huyện ủy Tháp Mười là gì?", "plan"),
+    ("nhiem vu phuong huong nam 2022 cua thap muoi", "plan"),
+    ("What are Mỹ Lộc's priorities for 2022?", "plan"),
+    ("Ai dự hội nghị tổng kết của Mỹ Lộc?", "list"),
+    ("Những cán bộ nào bị kỷ luật?", "list"),
+    ("Which leaders attended the Mỹ Lộc review conference?", "list"),
+    ("So sánh kết quả năm 2021 của Tháp Mười và Mỹ Lộc", "comparison"),
+    ("Compare Tháp Mười and Mỹ Lộc in 2021", "comparison"),
+    ("Tháp Mười năm 2022 có gì mới?", "digest"),
+    ("What happened in Tháp Mười in 2021?", "digest"),
+    ("How many articles are about Tháp Mười?", "collection"),
+    ("Có bao nhiêu bài viết về Tháp Mười?", "collection"),
+    ("co bao nhieu bai viet ve thap muoi", "collection"),
+    ("Who wrote the Tháp Mười articles?", "collection"),
+    ("Đồng Tháp có những huyện nào được nhắc tới?", "collection"),
+])
+def test_question_types(question, expected):
+    kind = question_type(question, answer_type(question))
+    assert kind in QUESTION_TYPES
+    assert kind == expected
+
+
+def test_without_cues_keeps_the_topic_with_its_accents_and_capitals():
+    assert without_cues("What did Tháp Mười report in 2021?") == "Tháp Mười in 2021?"
+    assert "kết quả" not in without_cues("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?")
+    assert "Mỹ Lộc" in without_cues("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?")
