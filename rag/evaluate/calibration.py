@@ -12,6 +12,7 @@ is reproducible and does not sit on one question's score. The choice can be stor
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -59,7 +60,8 @@ def choose_threshold(labelled: list[tuple[bool, float | None]]) -> Calibration:
     """The threshold with the least balanced error; the midpoint of the best run of candidate thresholds."""
     if not any(a for a, _ in labelled) or all(a for a, _ in labelled):
         raise ValueError("calibration needs both answerable and unanswerable questions")
-    values = sorted({s for _, s in labelled if s is not None})
+    # An infinite score is a question the threshold does not decide (answered by another path).
+    values = sorted({s for _, s in labelled if s is not None and math.isfinite(s)})
     # Candidates: below every score, between each pair of neighbours, above every score.
     candidates = [values[0] - 0.01] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 0.01]
     errors = [sum(error_rates(t, labelled)) for t in candidates]
