@@ -41,7 +41,9 @@ class _SourceResolver:
 
     def passage(self, source: dict, where: str) -> Passage:
         if source.get("text"):
-            return prepare_passage(str(source["text"]), str(source.get("title") or ""))
+            # the context a source carries beside its text (§4.4): title, date, place
+            header = " · ".join(str(source[k]) for k in ("title", "date", "place") if source.get(k))
+            return prepare_passage(str(source["text"]), header)
         if source.get("chunk_id"):
             chunk = self._load().chunk_by_id.get(str(source["chunk_id"]))
             if chunk is None:
