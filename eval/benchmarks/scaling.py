@@ -4,11 +4,13 @@ Vectors are SYNTHETIC (384-d, unit length): a Gaussian fitted to the real e5 vec
 index/ (mean + top principal components + isotropic rest), sampled in clusters of 8 (chunks of one
 article sit close together), so the anisotropy of e5 (all cosines ~0.7-0.9) is kept; queries are fresh
 points from the same clusters. Such Gaussian data has a high intrinsic dimension, so approximate recall
-here is pessimistic next to real topical news; --vectors runs the same on real vectors (.npy, unit rows).
+here is pessimistic next to real topical news; --vectors runs the same on real vectors (.npy, unit rows);
+--from-index DIR takes a built index's real e5 vectors (chunks and answer units) and repeats them with
+small Gaussian noise (--noise, renormalised) up to each size.
 Latency is one query per call (as `rag ask` searches) with 1 and 2 threads. An HNSW build that passes
 --build-budget seconds stops and its full time is extrapolated (marked so).
 Usage: nice python -m eval.benchmarks.scaling [--sizes 1000,10000,100000,1000000] [--types flat,hnsw,ivf]
-       [--queries 200] [--build-budget 600] [--vectors real.npy] [--json out.json]
+       [--queries 200] [--build-budget 600] [--vectors real.npy | --from-index DIR [--noise 0.01]] [--json out.json]
 """
 
 from __future__ import annotations
@@ -86,6 +88,27 @@ class Generator:
             x = self.mean + z[:, :k] @ self.basis + self.rest * z[:, k:]
             out[a:b] = x / np.linalg.norm(x, axis=1, keepdims=True)
         return out, centers
+
+
+def index_vectors(folder: Path) -> np.ndarray:
+    """The real e5 vectors of one built index: its chunks (vectors.faiss) and answer units (units.npy)."""
+    import faiss
+
+    idx = faiss.read_index(str(folder / "vectors.faiss"))
+    return np.vstack([idx.reconstruct_n(0, idx.ntotal), np.load(folder / "units.npy").astype(np.float32)])
+
+
+def repeated_with_noise(real: np.ndarray, n: int, noise: float, seed: int = 0) -> np.ndarray:
+    """n unit vectors: the real rows shuffled, then repeated with Gaussian noise (std `noise` per
+    coordinate, renormalised) once they run out. The first copy of each row is exact."""
+    rng = np.random.default_rng(seed)
+    real = real[rng.permutation(len(real))]
+    out = np.empty((n, real.shape[1]), np.float32)
+    for a in range(0, n, len(real)):
+        b = min(n, a + len(real))
+        x = real[: b - a] + (noise * rng.standard_normal((b - a, real.shape[1]), dtype=np.float32) if a else 0)
+        out[a:b] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
 
 
 def build(kind: str, x: np.ndarray, budget: float) -> tuple[object, float, dict]:
@@ -235,6 +258,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--build-budget", type=float, default=600.0, help="seconds before an HNSW build stops")
     ap.add_argument("--mmap-from", type=int, default=100_000, help="also time IO_FLAG_MMAP loads from this size")
     ap.add_argument("--vectors", type=Path, help="a .npy of real unit vectors to use instead of synthetic ones")
+    ap.add_argument("--from-index", dest="from_index", type=Path,
+                    help="use a built index's real vectors (chunks + units), repeated with --noise to each size")
+    ap.add_argument("--noise", type=float, default=0.01, help="std per coordinate of the copies' noise")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--mmap", action="store_true", help=argparse.SUPPRESS)
@@ -248,6 +274,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     real = real_vectors()
     gen = Generator(real)
     given = np.load(args.vectors).astype(np.float32) if args.vectors else None
+    if args.from_index:
+        biggest = max(int(s) for s in args.sizes.split(","))
+        # the queries are the last rows: copies with noise, never the exact vectors the database holds
+        given = repeated_with_noise(index_vectors(args.from_index), biggest + args.queries, args.noise)
     kinds = ["flat"] + [k for k in args.types.split(",") if k and k != "flat"]
     sample, _ = gen.sample(2000)
     sims = sample[:1000] @ sample[1000:].T

@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from rag.cite.checker import MarkerRewriter, best_quote, is_decline, markers_in, renumber, split_answer
+from rag.cite.checker import best_quote, is_decline, split_answer
+from rag.cite.markers import MarkerRewriter, markers_in, renumber, strip_markers
 from rag.config import Config
 from rag.errors import BackendError, ConfigError
 from rag.answer.generator import Draft, Generator, decline_unmet_constraints
@@ -187,7 +188,7 @@ class LLMGenerator:
         result = renumber(text, len(hits))
         sentences = split_answer(result.text)
         if sentences and all(is_decline(s) for s in sentences):
-            return Draft(_strip_markers(result.text), (), False)
+            return Draft(strip_markers(result.text), (), False)
         citations = []
         for old, new in sorted(result.mapping.items(), key=lambda kv: kv[1]):
             chunk = hits[old - 1].chunk
@@ -202,12 +203,6 @@ class LLMGenerator:
         if not citations:
             notices.append("the model cited no source, so nothing in this answer is verified")
         return Draft(result.text, tuple(citations), True, "; ".join(notices) or None)
-
-
-def _strip_markers(text: str) -> str:
-    import re
-
-    return re.sub(r"\s*\[[\d\s,;–-]+\]", "", text).strip()
 
 
 def condense_question(llm: "LLMGenerator | BaseChatModel", history: list[str], question: str) -> str:

@@ -1,5 +1,4 @@
-"""Citation markers in answers ([1], [1, 3], [1-3], [1][2]): parsing, renumbering, and the checker run on
-every answer, with citation recall and precision in the sense of ALCE (Gao et al., 2023).
+"""The checker run on every answer (markers are read by rag.cite.markers), with citation recall and precision in the sense of ALCE (Gao et al., 2023).
 
 Recall: the share of an answer's sentences that their citations, taken together, support.
 Precision: the share of (sentence, citation) pairs where the citation helps: it supports the sentence
@@ -12,14 +11,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
+from rag.cite.markers import (MarkerRewriter, Renumbered, markers_in, move_markers_before_stop,  # noqa: F401
+                              parse_marker, renumber)
 from rag.cite.slots import Passage, groups, items, overlap, prepare_passage
 from rag.cite.text import match_form, sentence_language
 from rag.cite.support import SupportChecker, claim_text
 from rag.schema import Chunk, Citation, Hit, source_line
 from rag.text.vietnamese import split_sentences
 
-MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:[-–,;]|and|và)\s*\d{1,3})*)\s*\]")
-_MAX_RANGE = 20  # "[1-300]" is a typo, not three hundred citations
 _DECLINES = tuple(match_form(p) for p in (
     "không tìm thấy câu trả lời", "không tìm thấy thông tin", "không có thông tin", "không đủ thông tin",
     "các nguồn không", "nguồn không đề cập", "could not find the answer", "cannot find the answer",
@@ -28,95 +27,10 @@ _DECLINES = tuple(match_form(p) for p in (
 ))
 
 
-def parse_marker(body: str) -> list[int]:
-    """'1, 3' -> [1, 3]; '1-3' -> [1, 2, 3]; order kept, repeats dropped."""
-    numbers: list[int] = []
-    for part in re.split(r"\s*(?:[,;]|and|và)\s*", body.strip()):
-        bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x.strip().isdigit()]
-        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] < _MAX_RANGE:
-            numbers.extend(range(bounds[0], bounds[1] + 1))
-        else:
-            numbers.extend(bounds)
-    return list(dict.fromkeys(numbers))
-
-
-def markers_in(text: str) -> list[int]:
-    return list(dict.fromkeys(n for m in MARKER.finditer(text) for n in parse_marker(m.group(1))))
-
-
-@dataclass(frozen=True)
-class Renumbered:
-    """Text with markers renumbered 1, 2, ... in order of first use; `mapping` is old -> new."""
-
-    text: str
-    mapping: dict[int, int]
-    removed: tuple[int, ...]  # markers naming no source, taken out of the text
-
-
-def _rewrite(body: str, n_sources: int, mapping: dict[int, int], removed: list[int]) -> str:
-    kept = []
-    for n in parse_marker(body):
-        if 1 <= n <= n_sources:
-            mapping.setdefault(n, len(mapping) + 1)
-            kept.append(mapping[n])
-        elif n not in removed:
-            removed.append(n)
-    return "".join(f"[{k}]" for k in dict.fromkeys(kept))
-
-
-def renumber(text: str, n_sources: int) -> Renumbered:
-    """Renumber markers in order of first use, drop those outside 1..n_sources, write groups as [1][2]."""
-    mapping: dict[int, int] = {}
-    removed: list[int] = []
-    out = MARKER.sub(lambda m: _rewrite(m.group(1), n_sources, mapping, removed), text)
-    out = re.sub(r"[ \t]+([.,;:!?])", r"\1", out)  # the space left before punctuation by a removed marker
-    out = re.sub(r"[ \t]{2,}", " ", out).strip()
-    return Renumbered(out, mapping, tuple(removed))
-
-
-class MarkerRewriter:
-    """`renumber` for streamed text: pieces go in, text with markers already renumbered comes out, the
-    same numbering `renumber` gives the whole text. A piece ending inside "[1, " is held back until the
-    marker closes."""
-
-    def __init__(self, n_sources: int) -> None:
-        self.n_sources = n_sources
-        self.mapping: dict[int, int] = {}
-        self.removed: list[int] = []
-        self._pending = ""
-
-    def feed(self, piece: str) -> str:
-        text, out = self._pending + piece, []
-        self._pending = ""
-        while text:
-            i = text.find("[")
-            if i < 0:
-                out.append(text)
-                break
-            out.append(text[:i])
-            text = text[i:]
-            m = MARKER.match(text)
-            if m:
-                out.append(_rewrite(m.group(1), self.n_sources, self.mapping, self.removed))
-                text = text[m.end():]
-            elif len(text) < 40 and re.fullmatch(r"\[[\d\s,;–\-andvà]*", text):
-                self._pending = text  # maybe the start of a marker
-                break
-            else:
-                out.append("[")
-                text = text[1:]
-        return "".join(out)
-
-    def flush(self) -> str:
-        rest, self._pending = self._pending, ""
-        return rest
-
-
 def split_answer(text: str) -> list[str]:
     """Sentences of an answer; a marker written after the full stop ('... mới. [1] Huyện ...') stays
     with the sentence before it."""
-    text = re.sub(r"([.!?…])(\s*)((?:\[[^\]]*\d[^\]]*\]\s*)+)", lambda m: f" {m.group(3).strip()}{m.group(1)} ", text)
-    return [s for s in split_sentences(text) if claim_text(s)]
+    return [s for s in split_sentences(move_markers_before_stop(text)) if claim_text(s)]
 
 
 def is_decline(text: str) -> bool:
@@ -165,7 +79,7 @@ def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChec
             continue
         cited = [sources[m] for m in markers if m in sources]
         verdict = checker.check(sentence, cited)
-        reasons = verdict.reasons + tuple(f"no source [{m}]" for m in markers if m not in sources)
+        reasons = verdict.reasons + verdict.notes + tuple(f"no source [{m}]" for m in markers if m not in sources)
         supported = verdict.supported and all(m in sources for m in markers)
         sentences.append(SentenceCheck(sentence, markers, supported, reasons))
         for m in markers:
@@ -195,22 +109,8 @@ def _helps(checker: SupportChecker, sentence: str, marker: int, markers: tuple[i
 # ---------------------------------------------------------------- passages and quotes
 
 
-# Sentences that give orders to whoever reads them (prompt injection), accent-folded.
-_INSTRUCTION = re.compile(
-    r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b\W+(?:\w+\W+){0,4}?"
-    r"(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules?|prompts?)\b"
-    r"|\b(tra loi rang|hay tra loi|answer that|respond that|you are now)\b")
-
-
-def without_instructions(text: str) -> str:
-    """The passage minus sentences that instruct the reader: an injected order is not evidence."""
-    from rag.text.vietnamese import fold
-
-    return " ".join(s for s in split_sentences(text) if not _INSTRUCTION.search(fold(s)))
-
-
 def chunk_passage(chunk: Chunk) -> Passage:
-    return prepare_passage(without_instructions(chunk.text), chunk.header(), tuple(chunk.years))
+    return prepare_passage(chunk.text, chunk.header(), tuple(chunk.years))
 
 
 def citation_passage(citation: Citation) -> Passage:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rag.cite.text import english_vocabulary, match_form
 from rag.text.names import NOT_PEOPLE, SURNAMES
-from rag.text.vietnamese import fold
+from rag.text.vietnamese import fold, normalize
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -147,10 +147,11 @@ class NameSpan:
 
 _CAP_WORD = re.compile(r"[^\W\d_][^\W_]*(?:'s)?")
 # Capitalised words that open a title or a sentence rather than a name: "Huyện Cao Lãnh" names Cao Lãnh.
+# Compared with diacritics: folded, "Năm" (year) would strip "Nam Định" and "Đồng" (comrade) "Đồng Tháp".
 _GENERIC_LEAD = frozenset(
-    """huyen tinh xa quan thi tran thanh pho ban uy dang bo chi hoi truong phong so nam ngay sang chieu toi trua
-    trong theo tai toan cac nhung ong ba dong bi thu chu tich pho giam doc khom ap thon xom to doan nhan dan
-    ke hoach nghi quyet ket luan chuong trinh cong tac mat tran""".split()
+    """huyện tỉnh xã quận thị trấn thành phố ban ủy uỷ đảng bộ chi hội trường phòng sở năm ngày sáng chiều tối trưa
+    trong theo tại toàn các những ông bà bí thư chủ tịch phó giám đốc khóm khoám ấp thôn xóm tổ đoàn nhân dân
+    kế hoạch nghị quyết kết luận chương trình công tác mặt trận""".split()
 )
 
 
@@ -190,7 +191,8 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
 
 
 def _is_generic_lead(word: str) -> bool:
-    return fold(word) in _GENERIC_LEAD and word not in SURNAMES
+    """Compared with diacritics (lower case, one tone convention): see _GENERIC_LEAD."""
+    return normalize(word).lower() in _GENERIC_LEAD and word not in SURNAMES
 
 
 def _split_person(run: list[re.Match]) -> list[list[re.Match]]:

@@ -14,9 +14,11 @@ from functools import lru_cache
 from typing import Callable
 
 from rag.cite.facts import DateFact, find_dates, find_names, find_numbers
+from rag.cite.injection import without_instructions
+from rag.cite.numbers import digits_for_words
 from rag.cite.text import match_syllables
 from rag.text.crosslingual import english_terms
-from rag.text.vietnamese import ENGLISH_STOPWORDS, split_sentences
+from rag.text.vietnamese import ENGLISH_STOPWORDS, normalize, split_sentences
 
 # Vietnamese function words (folded): they carry no claim, so they neither support nor contradict one.
 FUNCTION_WORDS = frozenset(
@@ -247,6 +249,8 @@ def _leading_year(sentence: str) -> int | None:
 @lru_cache(maxsize=512)
 def prepare_passage(text: str, header: str = "", frame_years: tuple[int, ...] = ()) -> Passage:
     """Split into clauses and record facts; `frame_years` are the years the article reports on."""
+    # An instruction planted in a source is never evidence; numbers in words are read as digits.
+    text, header = digits_for_words(without_instructions(normalize(text))), digits_for_words(normalize(header))
     frame: set[int] = set(frame_years)
     clauses: list[Clause] = []
     for sentence in split_sentences(text):

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
+from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
+                                  slot_reasons, uncovered_segments)
+from rag.cite.markers import strip_markers
+from rag.cite.numbers import digits_for_words
+from rag.embed.registry import Embedder
+from rag.text.places import admin_names_in, provinces_in
+from rag.text.vietnamese import normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
-from rag.cite.slots import (Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
+from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
 # (premise, hypothesis) -> probability that the premise entails the hypothesis
 Entailment = Callable[[str, str], float]
-
-
-class _Embedder(Protocol):
-    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
-
-    def embed_query(self, text: str) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class SupportSettings:
     min_rival_fit: float = 0.5  # ... and fit at least this well: a common word alone is no evidence
     number_window: int = 4  # content words on each side of a count that say what it counts
     min_entailment: float = 0.5
+    min_segment_words: int = 2  # a part of the sentence between commas/conjunctions with this many content words ...
+    min_segment_coverage: float = 0.6  # ... must have this share of them in the passage
+    min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
 
 @dataclass(frozen=True)
@@ -51,17 +55,18 @@ class Verdict:
     best_clause: str | None
     coverage: float
     similarity: float | None = None
+    notes: tuple[str, ...] = ()  # what the source leaves unsaid without contradicting it ("not stated in the source")
 
 
 def claim_text(sentence: str) -> str:
     """The sentence without its [n] markers."""
-    return re.sub(r"\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\]", "", sentence).strip()
+    return strip_markers(sentence)
 
 
 class SupportChecker:
     """Decides support; `embedder` (e5) and `entailment` are optional, everything else is lexical."""
 
-    def __init__(self, embedder: _Embedder | None = None, entailment: Entailment | None = None,
+    def __init__(self, embedder: Embedder | None = None, entailment: Entailment | None = None,
                  settings: SupportSettings = SupportSettings()) -> None:
         self.embedder = embedder
         self.entailment = entailment
@@ -69,8 +74,9 @@ class SupportChecker:
         self._vectors: dict[str, np.ndarray] = {}
 
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
-        claim = claim_text(sentence)
+        claim = normalize(claim_text(sentence))  # decomposed (NFD) text would split words at every accent
         language = sentence_language(claim)
+        claim = digits_for_words(claim, english=language == "en")
         if not passages:
             return Verdict(False, ("no cited passage",), None, 0.0)
         facts = extract_facts(claim, language)
@@ -83,11 +89,16 @@ class SupportChecker:
                     or {k for k, *_ in c.persons} & set(facts.persons)]
         relevant = anchored or ([best] if best else [])
         reasons: list[str] = []
-        reasons += self._fact_reasons(claim, facts, passages, relevant)
+        notes: list[str] = []
+        reasons += self._fact_reasons(claim, facts, passages, relevant, notes)
+        if notes:  # the words of a place the source does not state are not asked of it either
+            unsaid = {w for n in notes if n.startswith("place '") for w in n.split("'")[1].split()}
+            content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
+        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq)
         s = self.settings
         similarity = None
         if language == "en":
@@ -106,7 +117,7 @@ class SupportChecker:
             score = self.entailment(premise, claim)
             if score < s.min_entailment:
                 reasons.append(f"the entailment model does not find it in the passage ({score:.2f})")
-        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity)
+        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity, tuple(notes))
 
     # ------------------------------------------------------------------ parts
 
@@ -118,8 +129,14 @@ class SupportChecker:
         return groups([it.value for it in seq if it.kind == "w"], language)
 
     @staticmethod
-    def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause]) -> list[str]:
+    def _fact_reasons(claim: str, facts, passages: Sequence[Passage], relevant: list[Clause],
+                      notes: list[str]) -> list[str]:
+        """Numbers, dates, years, names and quotes the passages must state. A place or year they do not state
+        is only noted when the source is bare text (no title, date or place) that names no other: the
+        article's own place and year are often left out of its passages."""
         reasons = []
+        bare = not any(p.header for p in passages)
+        places = unstated_places(claim, passages) if bare else set()
         numbers = set().union(*(c.number_keys for p in passages for c in p.clauses)) | {
             k for p in passages for k in _header_numbers(p)}
         for date in facts.dates:
@@ -131,13 +148,19 @@ class SupportChecker:
         all_years = set().union(*(p.years for p in passages))
         scope = set().union(*(c.scope for c in relevant)) if relevant else set()
         for year in facts.years:
-            if year not in all_years:
+            if year not in all_years and bare and not all_years:
+                notes.append(f"year {year} is not stated in the source")
+            elif year not in all_years:
                 reasons.append(f"year {year} is not in the cited passage")
             elif scope and year not in scope:
                 reasons.append(f"the passage states this for {', '.join(map(str, sorted(scope)))}, not {year}")
         forms = [p.form for p in passages]
         for name in facts.names:
-            if not any(contains_phrase(f, name) for f in forms):
+            if any(contains_phrase(f, name) for f in forms):
+                continue
+            if name in places:
+                notes.append(f"place '{name}' is not stated in the source")
+            else:
                 reasons.append(f"name '{name}' is not in the cited passage")
         for body in facts.bodies:
             if not any(contains_phrase(f, body) for f in forms):
@@ -177,6 +200,30 @@ class SupportChecker:
                     break
         return reasons
 
+    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq) -> list[str]:
+        """Roles of people, wholes against parts, negation, and clauses the passage says nothing of."""
+        if language == "en":
+            return []
+        s = self.settings
+        form = match_form(claim)
+        local = [c.text for c in dict.fromkeys(relevant + ([best] if best else []))]
+        reasons = role_reasons(form, facts.persons, [p.form for p in passages])
+        reasons += office_reasons(form, [p.form for p in passages])
+        reasons += range_reasons(claim, [f"{p.header} {p.text}" for p in passages])
+        reasons += quantifier_reasons(claim, local)
+        if best is not None:
+            reasons += negation_reasons(form, [match_form(best.text)])
+            content = self._content_groups(claim, seq, language)
+            if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
+                reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
+        # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words
+        words = lambda part: [w for w in re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ", match_form(part)).split()  # noqa: E731
+                              if w not in FUNCTION_WORDS and not w.isdigit()]
+        for part in uncovered_segments(claim, [p.form for p in passages], words, s.min_segment_words,
+                                       s.min_segment_coverage):
+            reasons.append(f"the passage does not say '{part}'")
+        return reasons
+
     @staticmethod
     def _coverage(content, passages: Sequence[Passage], relevant: list[Clause], best: Clause | None) -> tuple[float, float]:
         if not content:
@@ -209,6 +256,14 @@ def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:
         if close:
             reasons.append(f"the passage gives {', '.join(close)}, not {share}")
     return reasons
+
+
+def unstated_places(claim: str, passages: Sequence[Passage]) -> set[str]:
+    """Places the sentence names (match forms) when the passages name no province or district at all."""
+    text = " ".join(p.text for p in passages)
+    if provinces_in(text, capitalised=True) or admin_names_in(text):
+        return set()
+    return {match_form(n) for n in provinces_in(claim, capitalised=True) + admin_names_in(claim)}
 
 
 def _header_numbers(passage: Passage) -> set[str]:

