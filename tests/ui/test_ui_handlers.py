@@ -3,7 +3,6 @@ filters, multi-turn, errors, feedback and uploads."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from dataclasses import replace
