@@ -9,5 +9,5 @@ if ! .venv/bin/rag index verify --index index/default >/dev/null 2>&1; then
   echo "==> indexing seeds/ into index/default"
   .venv/bin/rag index build --source seeds --index index/default
 fi
-echo "==> starting the chat UI on http://127.0.0.1:7860 (Ctrl+C to stop)"
+echo "==> starting the chat UI (http://127.0.0.1:7860 unless --port/--host say otherwise; Ctrl+C to stop)"
 exec .venv/bin/rag serve --index index/default "$@"

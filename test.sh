@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up (project, test tools, Debian's chromium), checks the seeds question set against the committed
-# baseline (a drop beyond tolerance fails), and runs the whole test suite.
+# Sets up (project, test tools, Debian's chromium: a failed install fails), checks the seeds, the old held-out
+# seeds and the checker's held-out pairs against their committed baselines (any newly broken question fails),
+# and runs the whole test suite (under CI=true a missing dependency fails instead of skipping).
 #
 # Both run as on a lived-in machine: HOME is a scratch home whose ~/.cache/vn-news-rag holds a large (20+ MB),
 # healthy embedding cache, and the command fails if that home is not byte-for-byte the same afterwards
@@ -17,11 +18,19 @@ echo "==> a lived-in home: $(.venv/bin/python tests/home_guard.py seed "$lived_i
 before=$(.venv/bin/python tests/home_guard.py digest "$lived_in")
 export HOME="$lived_in"
 
-echo "==> regression check: eval/seeds.jsonl against eval/baselines/seeds.json"
+# The gate: any question (or checker pair) that passed in its baseline and fails now fails CI, even when
+# another one was fixed; a baseline accepts a break only when updated in the same commit with --reason
+# (eval/README.md, "The CI gate").
 export RAG_CACHE_DIR="$scratch/check-cache"
 .venv/bin/rag index build --source seeds --index index/seeds-check --quiet
-.venv/bin/rag eval eval/seeds.jsonl --index index/seeds-check --compare eval/baselines/seeds.json \
-  --no-report --quiet --out-dir eval/runs/ci
+for set in seeds seeds_heldout; do
+  echo "==> regression check: eval/$set.jsonl against eval/baselines/$set.json"
+  .venv/bin/rag eval "eval/$set.jsonl" --index index/seeds-check --compare "eval/baselines/$set.json" \
+    --no-report --quiet --out-dir eval/runs/ci
+done
+echo "==> regression check: eval/checker_pairs_heldout.jsonl against eval/baselines/checker_pairs_heldout.json"
+.venv/bin/rag check --pairs eval/checker_pairs_heldout.jsonl --index index/seeds-check \
+  --compare eval/baselines/checker_pairs_heldout.json
 unset RAG_CACHE_DIR  # the tests must find their own: tests/conftest.py
 
 echo "==> tests"

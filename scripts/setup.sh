@@ -14,15 +14,7 @@ $PIP install "torch==2.13.0"
 if [ "${1:-}" = "test" ]; then
   echo "==> installing the project with test tools"
   $PIP install -e ".[test]"
-  if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-      echo "==> installing Debian's chromium for the browser test"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null) \
-        || echo "warning: could not install chromium; the browser test will be skipped"
-    else
-      echo "warning: chromium is missing and this is not root; the browser test will be skipped"
-    fi
-  fi
+  scripts/need_chromium.sh
 else
   echo "==> installing the project"
   $PIP install -e .

@@ -142,7 +142,7 @@ def _run_read_only(folder: Path, args: tuple[str, ...], cwd: Path) -> subprocess
             folder.chmod(0o755)
     if not _private_mounts_work():
         pytest.skip("root without unshare -m: a read-only folder cannot be made")
-    mount = f'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    mount = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
     return subprocess.run(["unshare", "-m", "bash", "-c", mount, "ro", str(folder), *_command(args)], cwd=cwd,
                           env=_env(), capture_output=True, text=True, encoding="utf-8", timeout=120)
 

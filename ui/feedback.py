@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from rag.ingest.jsonl import read_jsonl
+
 FORMAT_VERSION = 1
 MAX_COMMENT_CHARS = 2000
 
@@ -61,15 +63,7 @@ def read_log(path: Path) -> list[dict]:
     """Every record in a feedback log; a damaged line (e.g. cut by a crash) is skipped."""
     if not Path(path).exists():
         return []
-    rows = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict) and row.get("question"):
-            rows.append(row)
-    return rows
+    return [row for row in read_jsonl(path, "feedback log", skip_bad=True) if row.get("question")]
 
 
 def feedback_record(turn: dict, rating: str, comment: str | None) -> dict:

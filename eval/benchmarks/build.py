@@ -11,7 +11,6 @@ Usage: nice python -m eval.benchmarks.build [--articles 200] [--embedders e5-sma
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shlex
 import statistics
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from rag.ingest.jsonl import read_jsonl, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"  # --data overrides
@@ -40,15 +41,10 @@ def register_torch() -> None:
 
 
 def write_sample(source: Path, count: int, target: Path) -> list[dict]:
-    rows = []
-    with gzip.open(source, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            rows.append({"id": record["id"].replace("/", "_"), "title": record.get("title", ""),
-                         "text": record.get("body") or record.get("text", "")})
-            if len(rows) == count:
-                break
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    rows = [{"id": record["id"].replace("/", "_"), "title": record.get("title", ""),
+             "text": record.get("body") or record.get("text", "")}
+            for record in read_jsonl(source, "VietNews")[:count]]
+    write_jsonl(target, rows)
     return rows
 
 

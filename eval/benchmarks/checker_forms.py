@@ -10,7 +10,6 @@ eval/checker_pairs_hidden12.jsonl was written after the rules were frozen and ru
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections import Counter

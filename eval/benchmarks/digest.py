@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.answer.synthesis import capitalised_names
+from rag.answer.salience import capitalised_names
 from rag.config import Config
 from rag.evaluate.metrics import fact_met, strip_markers
 from rag.pipeline import build_pipeline

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.ingest.jsonl import read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,11 +42,9 @@ def seed_passages(tokenizer, count: int, tokens: int = 300) -> list[str]:
 
 
 def queries(count: int, xquad: Path) -> list[str]:
-    lines = []
-    for name in ("seeds.jsonl", "seeds_heldout.jsonl"):
-        lines += (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
-    lines += (xquad / "vi.jsonl").read_text(encoding="utf-8").splitlines()[:count]
-    return [json.loads(line)["question"] for line in lines if line.strip()][:count]
+    rows = read_jsonl(ROOT / "eval" / "seeds.jsonl") + read_jsonl(ROOT / "eval" / "seeds_heldout.jsonl")
+    rows += read_jsonl(xquad / "vi.jsonl")[:count]
+    return [row["question"] for row in rows][:count]
 
 
 def passage_gflop(m, tokens: float) -> float:
@@ -75,8 +75,8 @@ def cosines(a: np.ndarray, b: np.ndarray) -> dict:
 
 def xquad_vectors(embed_passages, embed_query, xquad: Path, limit: int):
     """XQuAD vi, 240 paragraphs each one article: (paragraph vectors, question vectors, ids, gold ids)."""
-    arts = [json.loads(x) for x in (xquad / "articles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    qs = [json.loads(x) for x in (xquad / "vi.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()][:limit]
+    arts = read_jsonl(xquad / "articles.jsonl")
+    qs = read_jsonl(xquad / "vi.jsonl")[:limit]
     P = embed_passages([a["text"] for a in arts])
     Q = np.stack([embed_query(q["question"]) for q in qs])
     return P, Q, [a["id"] for a in arts], [q["gold_articles"] for q in qs]

@@ -20,8 +20,6 @@ Usage: python -m eval.benchmarks.retrieval_cost [--articles 5000] [--questions 2
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import statistics
 import time
 from collections import Counter
@@ -34,8 +32,9 @@ import numpy as np
 def load_articles(path: Path, n: int):
     from rag.schema import Article
 
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for _, line in zip(range(n), handle)]
+    from rag.ingest.jsonl import read_jsonl
+
+    rows = read_jsonl(path, "VietNews")[:n]
     return [Article(id=f"vn{i:05d}", title=r["title"], text=r["body"].replace("\n", "\n\n")) for i, r in enumerate(rows)]
 
 

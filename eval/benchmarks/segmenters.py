@@ -16,13 +16,13 @@ Usage: python -m eval.benchmarks.segmenters [--xquad PATH] [--vietnews PATH] [--
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+from rag.ingest.jsonl import read_jsonl
 from rag.text.vietnamese import _fold_word, fold, folded_syllables, normalize, syllables
 
 
@@ -106,8 +106,7 @@ def xquad(path: Path) -> tuple[list[str], list[tuple[str, int]]]:
 
 
 def vietnews(path: Path, n: int) -> tuple[list[str], list[tuple[str, int]]]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for _, line in zip(range(n), handle)]
+    rows = read_jsonl(path, "VietNews")[:n]
     return [r["body"] for r in rows], [(r["title"], i) for i, r in enumerate(rows)]
 
 

@@ -7,9 +7,10 @@ Usage: python -m eval.benchmarks.xquad_halves eval/runs/<run> [eval/runs/<run> .
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
+
+from rag.ingest.jsonl import read_jsonl
 
 
 def title(article_id: str) -> str:
@@ -17,7 +18,7 @@ def title(article_id: str) -> str:
 
 
 def halves(run: Path) -> dict[str, tuple[int, int]]:
-    records = [json.loads(line) for line in (run / "records.jsonl").open(encoding="utf-8")]
+    records = read_jsonl(run / "records.jsonl", "run records")
     titles = sorted({title(g) for r in records for g in r["expected"].get("gold_articles") or []})
     looked_at = set(titles[0::2])
     counts = {"looked at": [0, 0], "not looked at": [0, 0]}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
@@ -44,16 +44,24 @@ def _has_person(text: str) -> bool:
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
-    """Weights and the decline threshold. `min_score` was calibrated on eval/seeds.jsonl (our own set;
-    see eval/README.md): it sits between the best-unit scores of answerable and unanswerable questions."""
+    """Weights and the decline threshold. `min_score` is the default for an index whose manifest carries
+    none: `rag calibrate eval/seeds.jsonl --index index/seeds` prints it (eval/README.md, "Decline threshold");
+    `rag calibrate ... --store` writes a corpus's own into its manifest (`decline.min_score`), used instead.
+    The other weights were set by hand on eval/seeds.jsonl; no script re-derives them."""
 
     lexical_weight: float = 0.15
     type_bonus: float = 0.05
-    min_score: float = 0.92
+    min_score: float = 0.9185  # rag calibrate eval/seeds.jsonl --index index/seeds (built with --source seeds)
     max_units: int = 2
     second_unit_margin: float = 0.02
     candidate_chunks: int = 8
     max_article_chunks: int = 40
+
+
+def settings_for(manifest: dict | None) -> ExtractiveSettings:
+    """The defaults, with the decline threshold the index's manifest carries (`rag calibrate --store`)."""
+    stored = ((manifest or {}).get("decline") or {}).get("min_score")
+    return replace(ExtractiveSettings(), min_score=float(stored)) if isinstance(stored, (int, float)) else ExtractiveSettings()
 
 
 # Words that set the frame of a question (its place and time), not what it asks about.
@@ -145,9 +153,9 @@ class ExtractiveGenerator:
     name = "extractive"
     needs_query_vector = True
 
-    def __init__(self, index: Index, settings: ExtractiveSettings = ExtractiveSettings()) -> None:
+    def __init__(self, index: Index, settings: ExtractiveSettings | None = None) -> None:
         self.index = index
-        self.settings = settings
+        self.settings = settings or settings_for(index.manifest)
         by_text = {(index.chunks[row].article_id, text): i for i, (row, text) in enumerate(index.units)}
         self._stats = _TermStats([text for _, text in index.units])
         self._units_of_row = [
@@ -294,8 +302,7 @@ class ExtractiveGenerator:
             from rag.answer.synthesis import Synthesiser
 
             return Synthesiser(self).answer(plan, usable, query_vector)
-        scored = self._score_units(plan, usable, query_vector)
-        chosen = self._select(plan, scored)
+        chosen = self._chosen(plan, usable, query_vector)
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)
         citations = [self._citation(plan, i + 1, unit, hit) for i, (_, unit, hit) in enumerate(chosen)]
@@ -308,3 +315,17 @@ class ExtractiveGenerator:
         draft = self.generate(plan, hits, query_vector)
         yield draft.text
         yield draft
+
+    def _chosen(self, plan: QueryPlan, usable: list[Hit], query_vector: np.ndarray):
+        return self._select(plan, self._score_units(plan, usable, query_vector))
+
+    def decision_score(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None) -> float | None:
+        """For calibration (rag/evaluate/calibration.py): the score `generate` compares with `min_score`,
+        or None when it declines whatever the threshold (nothing usable retrieved)."""
+        usable = [h for h in hits if h.matches_constraints]
+        if not usable or query_vector is None:
+            return None
+        if plan.question_type != "factoid":  # answered (or not) by the synthesiser, whatever the threshold
+            return math.inf if self.generate(plan, hits, query_vector).answerable else None
+        chosen = self._chosen(plan, usable, query_vector)
+        return chosen[0][0] if chosen else None

@@ -18,7 +18,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer.clauses import clauses
 from rag.answer.collection import article_years
+from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, TITLED, capitalised_names, context_years, question_names, shared_words, specifics
+from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
 from rag.index.constraints import place_keys
@@ -26,41 +29,26 @@ from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import without_cues
 from rag.schema import Hit, QueryPlan
-from rag.text.vietnamese import fold, folded_syllables, split_sentences
+from rag.text.vietnamese import fold, folded_syllables
 
-# Words of Vietnamese news reporting (lowercase, with diacritics), not of any article.
-_FORWARD = re.compile(r"(?<!\w)(sẽ|tiếp tục|phấn đấu|tập trung|đề nghị|yêu cầu|cần|phải|kế hoạch|mục tiêu|"
-                      r"phương hướng|dự kiến|định hướng|trước mắt|thời gian tới|sắp tới|quyết tâm|đẩy mạnh|"
-                      r"nâng cao|chuẩn bị|đề ra|phát huy|thực hiện tốt|thực hiện nghiêm|quan tâm|chú trọng|tăng cường)(?!\w)")
-_PAST = re.compile(r"(?<!\w)(đã|đạt|được|kết quả|hoàn thành|vượt|qua)(?!\w)")
-_DECISION = re.compile(r"(?<!\w)(kết nạp|kỷ luật|khen thưởng|biểu dương|bầu|trúng cử|tái đắc cử|ban hành|quyết định|"
-                       r"phê duyệt|khai trừ|cảnh cáo|khiển trách|cách chức|thu hồi|bắt|khởi tố|truy tố|xử phạt|"
-                       r"miễn nhiệm|bổ nhiệm|điều động|tổ chức thành công|cưỡng chế|kiểm điểm)(?!\w)")
-_NAMED_THING = re.compile(r"[“\"][^”\"]{3,}[”\"]|(?<!\w)(Nghị quyết|Chỉ thị|Kết luận|Kế hoạch|Quyết định|Chương trình|"
-                          r"Quy định|Thông báo|Điều) (số )?\d+")
-_ROLE = re.compile(r"(?<!\w)(chủ tịch|phó|bí thư|giám đốc|trưởng|chánh|ủy viên|uỷ viên|đại biểu|thứ trưởng|"
-                   r"bộ trưởng|cục trưởng|chủ nhiệm|tổng thanh tra|cán bộ|chuyên viên|hạt trưởng)(?!\w)")
-_TITLED = re.compile(r"(?<!\w)(?:đ/c|ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ]")
-# A list question about people ("những ai", "cán bộ nào", "which leaders"), accent-folded; other list
-# questions ("chức vụ nào", "đơn vị nào", "which positions") ask for roles and bodies.
-_PEOPLE_QUESTION = re.compile(r"\b(ai|nguoi|can bo|lanh dao|dong chi|dai bieu|who|whom|people|persons|leaders|"
-                              r"officials|members|attended)\b")
-# Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
-_CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
+# What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
+# after its [n] marker.
+_BULLET_WORDS = 2
 _QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
 
 
 @dataclass(frozen=True)
 class SynthesisSettings:
-    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight and
-    title_penalty were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
+    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight,
+    title_penalty, clause_words and length_weight were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
     (eval/synthesis.jsonl; the held-out set was not used); the others are stated, untuned."""
 
     question_weight: float = 1.0
     centroid_weight: float = 0.0  # centroid (what the article is mostly about): searched, did not help
     coverage_weight: float = 0.5
-    salience_weight: float = 0.5
+    salience_weight: float = 3.0
     time_weight: float = 0.3
+    section_weight: float = 0.0  # the tense of the piece's section (plans ahead, reports back)
     position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
     # ... except for a pure summary question ("what does the article report?", no topic words of its own),
     # where the order of the news is the one signal left (stated, untuned).
@@ -74,6 +62,8 @@ class SynthesisSettings:
     words_per_article: int = 150
     words_total: int = 300
     max_piece_words: int = 60
+    clause_words: int = 20  # sentences longer than this are also offered cut into clauses (0: never)
+    length_weight: float = 2.0  # penalty per word, as a share of max_piece_words: denser pieces first
     min_piece_words: int = 6
     max_articles: int = 4
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
@@ -87,74 +77,7 @@ class Piece:
     order: int
     years: tuple[int, ...]
     score: float = 0.0
-
-
-def _context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
-    """Each sentence of an article with the years it speaks about: those it names, else the last year
-    written before it ("Năm 2022, huyện tập trung …. Nâng cao …" is about 2022); a paragraph that names
-    no year goes on with the one before it."""
-    out: list[tuple[str, tuple[int, ...]]] = []
-    current: tuple[int, ...] = ()
-    for paragraph in re.split(r"\n\s*\n", article_text):
-        for sentence in split_sentences(paragraph):
-            named = years_mentioned(sentence)
-            out.append((sentence, named or current))
-            if named:
-                last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", sentence))
-                current = (int(last[-1].group(0)),) if last else named
-    return out
-
-
-def capitalised_names(text: str) -> list[str]:
-    """Runs of two or more capitalised words, not counting a sentence's first word: names of people,
-    bodies and places ("Đinh La Thăng", "UBND TP Đà Nẵng")."""
-    names: list[str] = []
-    run: list[str] = []
-    sentence_start = True
-    for token in re.findall(r"[\w/%-]+(?:\.(?=\w))?[\w/%-]*|[^\w\s]", text):
-        capital = token[:1].isalpha() and token[:1].isupper() and not sentence_start
-        if capital:
-            run.append(token)
-        if not capital or token in ".!?":
-            if len(run) >= 2:
-                names.append(" ".join(run))
-            run = []
-        sentence_start = token in (".", "!", "?", "…")
-    if len(run) >= 2:
-        names.append(" ".join(run))
-    return names
-
-
-def _specifics(text: str) -> set[str]:
-    """The figures and names of a piece (accent-folded), what a reader checks a summary against."""
-    counts = {n for n in re.findall(r"(?<![\w/-])\d+(?:[.,/]\d+)*%?", text) if not re.fullmatch(r"(19|20)\d{2}", n)}
-    return {fold(x) for x in counts | set(capitalised_names(text))}
-
-
-# Capitalised at the start of a name but not part of it: administrative and courtesy words, "Năm" (year).
-_NAME_PREFIXES = frozenset("huyen tinh xa quan thanh pho tp thi tran nam ong ba dong chi bai".split())
-
-
-def _question_names(question: str) -> list[str]:
-    """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded,
-    without a leading administrative or courtesy word ("Huyện Gia Lâm" gives "gia lam")."""
-    runs, run = [], []
-    for word in re.findall(r"\w+", question) + [""]:
-        if word[:1].isupper():
-            run.append(fold(word))
-            continue
-        while run and run[0] in _NAME_PREFIXES:
-            run.pop(0)
-        if len(run) >= 2:
-            runs.append(" ".join(run))
-        run = []
-    return runs
-
-
-def _shared_words(a: str, b: str) -> float:
-    """Share of the shorter text's syllables that the other one also has."""
-    x, y = set(folded_syllables(a)), set(folded_syllables(b))
-    return len(x & y) / max(1, min(len(x), len(y)))
+    tense: float = 0.0  # of its section: > 0 looks ahead, < 0 back (rag.answer.tense)
 
 
 def _article_years(index, hit: Hit) -> set[int]:
@@ -180,16 +103,25 @@ class Synthesiser:
     # ------------------------------------------------------------------ pieces and scores
 
     def _pieces(self, article_id: str, by_row: dict[int, Hit]) -> list[Piece]:
+        s = self.settings
         pieces: list[Piece] = []
         article = self.index.articles.get(article_id)
-        contexts = _context_years(article.text) if article else []
+        contexts = context_years(article.text) if article else []
+        tenses = section_tenses(article.text) if article else []
         for row in self.gen._rows_of_article.get(article_id, []):
             chunk = self.index.chunks[row]
             hit = by_row.get(row) or Hit(chunk=chunk, score=0.0, row=row)
             for unit in self.gen._units_of_row[row]:
                 text = self.index.units[unit][1]
                 years = next((y for sentence, y in contexts if text in sentence), years_mentioned(text))
-                pieces.append(Piece(unit, text, hit, row * 1000 + len(pieces), tuple(years)))
+                tense = next((t for sentence, t in tenses if text in sentence), 0.0)
+                # the unit, then those of its clauses that carry a figure, a name or a decision of their
+                # own (a cut that isolates a fact; a generic clause reads better in its sentence). They
+                # share the unit's vector: relevance is the sentence's, salience and length their own.
+                cut = [c for c in (clauses(text, s.clause_words) if s.clause_words else [])
+                       if specifics(c) or DECISION.search(c.lower())]
+                for piece_text in [text] + cut:
+                    pieces.append(Piece(unit, piece_text, hit, row * 1000 + len(pieces), tuple(years), tense=tense))
         return pieces
 
     def _time_fit(self, plan: QueryPlan, piece: Piece, kind: str) -> float | None:
@@ -201,35 +133,40 @@ class Synthesiser:
             return None
         lowered = piece.text.lower()
         forward, past = bool(_FORWARD.search(lowered)), bool(_PAST.search(lowered))
-        w = self.settings.time_weight
+        w, section = self.settings.time_weight, self.settings.section_weight * piece.tense
         if kind == "plan":
-            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0)
+            return (w if forward else 0.0) - (w / 2 if past and not forward else 0.0) + section
         if kind == "report":
-            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0)
+            return (w / 2 if past else 0.0) - (w if forward and not past else 0.0) - section
         return 0.0
 
     def _salience(self, text: str, kind: str, title: set[str]) -> float:
         """Figures, named documents, decisions and people; plus each name (capitalised words) the title
-        does not already give, as the reader learns those from the piece alone."""
+        does not already give, as the reader learns those from the piece alone. A plan's points are tasks:
+        the people named (who attended, who spoke) do not make a piece one."""
         lowered = text.lower()
         new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
-        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(_NAMED_THING.search(text)) + 0.3 * bool(_DECISION.search(lowered))
-                 + 0.2 * bool(_has_person(text) or _TITLED.search(text)))
+        people = 0.2 * bool(_has_person(text) or TITLED.search(text))
+        if kind == "plan":
+            new_names = {m for m in new_names if not TITLED.search(text) and not _has_person(m)}
+            people = 0.0
+        score = (0.4 * _has_count(text) + 0.1 * min(3, len(new_names)) + 0.2 * bool(NAMED_THING.search(text))
+                 + 0.3 * bool(DECISION.search(lowered)) + people)
         if kind == "list":
-            names = len(_TITLED.findall(text)) + _has_person(text)
-            score += min(0.6, 0.3 * names) + 0.2 * min(2, len(_ROLE.findall(lowered)))
+            names = len(TITLED.findall(text)) + _has_person(text)
+            score += min(0.6, 0.3 * names) + 0.2 * min(2, len(ROLE.findall(lowered)))
         return min(score, 1.0)
 
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
-        pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not _CREDIT.search(p.text)]
+        pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
-            people = [p for p in pieces if _has_person(p.text) or _TITLED.search(p.text)]
-            roles = [p for p in pieces if _ROLE.search(p.text.lower())]
-            asks_people = bool(_PEOPLE_QUESTION.search(fold(plan.question)))
+            people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
+            roles = [p for p in pieces if ROLE.search(p.text.lower())]
+            asks_people = bool(PEOPLE_QUESTION.search(fold(plan.question)))
             pieces = (people or roles if asks_people else roles or people) or pieces
         if kind == "plan":  # the forward-looking statements, or those naming the years asked about
-            ahead = [p for p in pieces if _FORWARD.search(p.text.lower())
+            ahead = [p for p in pieces if _FORWARD.search(p.text.lower()) or p.tense > 0
                      or set(years_mentioned(p.text)) & set(plan.years)]
             pieces = ahead if len(ahead) >= s.min_bullets else pieces
         if not pieces:
@@ -256,7 +193,7 @@ class Synthesiser:
             score = (s.question_weight * q + s.centroid_weight * c
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + s.salience_weight * self._salience(p.text, kind, title) + position_weight * position
-                     + time - s.title_penalty * restates)
+                     + time - s.title_penalty * restates - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
         return scored
 
@@ -271,20 +208,21 @@ class Synthesiser:
         vectors = self.index.unit_vectors
         while pool and len(chosen) < most:
             def mmr(p: Piece) -> float:
-                fresh = s.novelty_weight * min(3, len(_specifics(p.text) - covered)) / 3
+                fresh = s.novelty_weight * min(3, len(specifics(p.text) - covered)) / 3
                 if not chosen:
                     return p.score + fresh
                 sims = vectors[[c.unit for c in chosen]] @ vectors[p.unit]
                 return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
             best = max(pool, key=mmr)
             pool.remove(best)
-            if any(_shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
+            if any(shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
                 continue
-            if chosen and words + len(best.text.split()) > budget:
+            cost = len(best.text.split()) + _BULLET_WORDS
+            if chosen and words + cost > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
-            covered |= _specifics(best.text)
-            words += len(best.text.split())
+            covered |= specifics(best.text)
+            words += cost
         return sorted(chosen, key=lambda p: p.order)
 
     # ------------------------------------------------------------------ articles and sides
@@ -343,7 +281,7 @@ class Synthesiser:
         # A name the question gives ("Gia Lâm") must be in one of the articles found, or they are not about it.
         texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
-        names = _question_names(_topic(plan).question)
+        names = question_names(_topic(plan).question)
         if names:  # the article is found when the names the question gives are in it
             return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
         article_id = hits[0].chunk.article_id

@@ -11,7 +11,7 @@ from pathlib import Path
 from rag.cite.slots import Passage, prepare_passage
 from rag.cite.support import SupportChecker, cross_encoder_entailment
 from rag.cite.checker import check_answer, chunk_passage
-from rag.cli.common import add_common, config_from_args
+from rag.cli.common import add_common, config_from_args, eprint
 from rag.errors import InputError
 from rag.schema import source_line
 from rag.ingest.files import read_json
@@ -105,7 +105,8 @@ def _article_headers(index_path: Path) -> dict[str, tuple[str, tuple[int, ...]]]
             for a in articles.values()}
 
 
-def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path: Path | None) -> int:
+def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path: Path | None,
+                 gate_args: argparse.Namespace | None = None) -> int:
     rows = read_jsonl(path)
     headers = _article_headers(index_path) if index_path and any("article_id" in r for r in rows) else {}
     right, by_kind, wrong = 0, Counter(), []
@@ -126,6 +127,9 @@ def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path:
     accuracy = right / len(rows) if rows else 0.0
     report = {"file": str(path), "pairs": len(rows), "correct": right, "accuracy": round(accuracy, 4),
               "by_kind": {k: f"{by_kind[k]}/{n}" for k, n in sorted(totals.items())}, "errors": wrong}
+    wrong_ids = {str(e["id"]) for e in wrong}
+    ids = [str(row.get("id", number)) for number, row in enumerate(rows, start=1)]
+    gate = pairs_gate(report, path, ids, wrong_ids, gate_args) if gate_args else 0
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -135,7 +139,39 @@ def _score_pairs(path: Path, checker: SupportChecker, as_json: bool, index_path:
         for e in wrong:
             print(f"  wrong: {e['id']} ({e['kind']}, labelled {'supported' if e['expected'] else 'unsupported'})"
                   + (f": {'; '.join(e['reasons'])}" if e["reasons"] else ""))
-    return 0
+    return gate
+
+
+def pairs_gate(report: dict, path: Path, ids: list[str], wrong_ids: set[str], args: argparse.Namespace) -> int:
+    """The CI gate for labelled pairs, with the same baseline rules as `rag eval` (rag/evaluate/summary.py):
+    a pair judged right in the baseline and wrong now fails it (exit 3), whatever else improved."""
+    import time
+
+    from rag.ingest.files import file_sha256
+    from rag.evaluate.summary import compare, load_summary, record_baseline_change
+
+    summary = {"format": "rag-eval-summary", "label": "checker-pairs", "source": "rag check --pairs",
+               "created_utc": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+               "questions": {"path": str(path), "sha256": file_sha256(path), "count": len(ids)},
+               "metrics": {}, "failed": sorted(wrong_ids),
+               "per_question": {i: {"passed": i not in wrong_ids} for i in ids}, **report}
+    code = 0
+    if args.compare:
+        comparison = compare(summary, load_summary(Path(args.compare)))
+        report["comparison"] = {"baseline": args.compare, **comparison.to_dict()}
+        for pair in comparison.broken:
+            eprint(f"regression: pair {pair} was judged right in the baseline and is judged wrong now")
+        if comparison.broken:
+            eprint(f"to accept this, update the baseline in the same commit with a reason: rag check --pairs "
+                   f"{path} --save-summary {args.compare} --reason \"why\"")
+            code = 3
+    if args.save_summary:
+        target = Path(args.save_summary)
+        previous = load_summary(target) if target.exists() else None
+        summary["changes"] = record_baseline_change(previous, summary, args.reason, 0.0)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return code
 
 
 def index_places(index_path: Path | None) -> tuple[str, ...]:
@@ -171,7 +207,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     index_path = config_from_args(args).index
     checker = _make_checker(args, None if args.pairs and args.no_metadata else index_path)
     if args.pairs:
-        return _score_pairs(Path(args.pairs), checker, args.json, None if args.no_metadata else index_path)
+        return _score_pairs(Path(args.pairs), checker, args.json, None if args.no_metadata else index_path, args)
     resolver = _SourceResolver(index_path)
     if args.file:
         rows = [(_read_one(Path(args.file)), str(args.file))]
@@ -201,6 +237,11 @@ def register(commands) -> None:
     check.add_argument("file", nargs="?", help="one JSON object: {id, question, answer, sources}")
     check.add_argument("--batch", help="JSONL, one object per line; prints one result per line")
     check.add_argument("--pairs", help="labelled (sentence, passage, supported) pairs: print the checker's accuracy")
+    check.add_argument("--compare", metavar="BASELINE",
+                       help="with --pairs: exit 3 when a pair judged right in this baseline is judged wrong now")
+    check.add_argument("--save-summary", dest="save_summary", metavar="PATH",
+                       help="with --pairs: write the verdicts as a baseline (e.g. eval/baselines/checker_pairs_heldout.json)")
+    check.add_argument("--reason", help="with --save-summary over a baseline: why pairs it breaks are accepted")
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     check.add_argument("--no-metadata", dest="no_metadata", action="store_true",
                        help="with --pairs: ignore the index; read each passage without its article's title, date, place")

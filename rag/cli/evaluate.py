@@ -19,7 +19,7 @@ from rag.errors import InputError, RagError
 from rag.evaluate.sets import (align_outputs, feedback_rows, load_questions, read_jsonl, squad_to_rows, write_jsonl,
                                xquad_rows)
 from rag.ingest.files import file_sha256, read_json
-from rag.evaluate.summary import build_summary, compare, load_summary, question_record
+from rag.evaluate.summary import build_summary, compare, load_summary, question_record, record_baseline_change
 from rag.evaluate.metrics import METRIC_NAMES, Question, evaluate
 
 REGRESSION_EXIT = 3
@@ -92,7 +92,13 @@ def _report_comparison(comparison, baseline: str) -> int:
         if d.regressed:
             now = "not measured" if d.current is None else f"{d.current:.3f}"
             eprint(f"regression: {d.name} {d.baseline:.3f} -> {now} (tolerance {comparison.tolerance})")
-    if comparison.regressed:
+    for qid in comparison.broken:
+        eprint(f"regression: question {qid} passed in the baseline and fails now")
+    for qid in comparison.lost_top1:
+        eprint(f"regression: question {qid} had its gold article first in the baseline, not now")
+    if comparison.gate_failed:
+        eprint(f"to accept this, update the baseline in the same commit with a reason: rag eval ... "
+               f"--save-summary {baseline} --reason \"why\"")
         return REGRESSION_EXIT
     eprint(f"no metric dropped by more than {comparison.tolerance} against {baseline}")
     return 0
@@ -124,8 +130,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
     (folder / "summary.json").write_text(text, encoding="utf-8")
     if args.save_summary:
-        Path(args.save_summary).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.save_summary).write_text(text, encoding="utf-8")
+        target = Path(args.save_summary)
+        previous = load_summary(target) if target.exists() else None
+        saved = {**summary, "changes": record_baseline_change(previous, summary, args.reason, args.tolerance)}
+        saved.pop("comparison", None)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not args.no_report:
         from rag.evaluate.report import write_report
 
@@ -237,6 +247,8 @@ def register(commands) -> None:
     ev.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     ev.add_argument("--save-summary", dest="save_summary", metavar="PATH",
                     help="also write the summary here, e.g. to accept it as eval/baselines/seeds.json")
+    ev.add_argument("--reason", help="with --save-summary over a baseline: why questions it breaks are accepted "
+                                     "(required then; kept in the baseline's \"changes\")")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     ev.add_argument("--no-report", dest="no_report", action="store_true", help="skip report.md/.html and plots")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rag.cli import ask, check, evaluate, index
+from rag.cli import ask, calibrate, check, evaluate, index
 from rag.cli.common import eprint
 from rag.config import set_library_defaults
 from rag.errors import RagError
@@ -22,7 +22,7 @@ set_library_defaults(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYT
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers over Vietnamese local news, offline.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for command in (index, ask, check, evaluate, serve):
+    for command in (index, ask, check, evaluate, calibrate, serve):
         command.register(commands)
     return parser
 

@@ -4,26 +4,14 @@ building them from SQuAD-format files, XQuAD and the UI's feedback log."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Iterable
 
 from rag.errors import InputError
-from rag.ingest.jsonl import read_jsonl  # noqa: F401  (re-exported: callers import it from here)
+from rag.ingest.jsonl import read_jsonl, write_jsonl  # noqa: F401  (re-exported: callers import them from here)
 from rag.evaluate.metrics import Question
 from rag.retrieve.question_types import QUESTION_TYPES
-
-
-def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    return count
 
 
 def _strings(value, where: str, field: str) -> tuple[str, ...]:

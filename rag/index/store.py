@@ -20,7 +20,8 @@ from rag import disk
 from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder, same_vectors
-from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError
+from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
+from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
@@ -147,9 +148,7 @@ def updated_manifest(manifest: dict, articles: dict[str, Article], n_chunks: int
 
 
 def _write_jsonl(path: Path, rows) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(path, rows)  # a seam: tests/test_faults.py slows it down to crash a build mid-write
 
 
 def save_index(index: Index, path: Path) -> None:
@@ -321,12 +320,12 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     def read(name: str, loader):
         try:
             return loader(path / name)
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError, InputError) as exc:
             raise IndexCorruptError(f"{path / name} could not be read ({str(exc)[:200]}): damaged; "
                                     + REBUILD_HINT.format(path=path)) from exc
 
     def jsonl(convert):
-        return lambda file: [convert(json.loads(line)) for line in file.open(encoding="utf-8")]
+        return lambda file: [convert(row) for row in read_jsonl(file, "index file")]
 
     chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
     articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import InputError, NoArticlesError
+from rag.ingest.jsonl import jsonl_values
 from rag.text.dates import YEAR
 from rag.text.places import districts_in, provinces_in
 from rag.schema import Article, Place
@@ -325,12 +325,11 @@ def _load_html(path: Path) -> list[Article]:
 
 def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
     articles = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, record, problem in jsonl_values(read_text(path)):  # split on "\n" only: see rag.ingest.jsonl
         where = f"{path.name}:{number}"
         try:
-            record = json.loads(line)
+            if problem:
+                raise InputError(problem)
             if not isinstance(record, dict):
                 raise InputError(f"{where}: each line must be a JSON object with 'id' and 'text' (or 'body')")
             text = record.get("text") or record.get("body")
@@ -343,8 +342,6 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Article]:
                     district=record.get("district") or record.get("place"), province=record.get("province"),
                 )
             )
-        except json.JSONDecodeError as exc:
-            warnings.append(f"skipped {where}: not valid JSON ({exc.msg})")
         except InputError as exc:
             warnings.append(f"skipped {where}: {exc}")
         except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from ci_needs import need_module
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from rag.config import Config
@@ -148,7 +150,7 @@ def test_backend_specs_are_validated():
 
 
 def test_llamacpp_without_the_package_says_how_to_install(tmp_path):
-    pytest.importorskip("langchain_core")
+    need_module("langchain_core")
     try:
         import llama_cpp  # noqa: F401
         pytest.skip("llama-cpp-python is installed here")

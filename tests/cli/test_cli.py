@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from rag.ingest.jsonl import read_jsonl
 from conftest import ARTICLES_DIR
 
 ASK_KEYS = {"question", "answer", "answerable", "citations", "retrieved", "timings_ms"}
@@ -43,7 +44,7 @@ def _assert_contract(record: dict, n_chunks: int, *, batch: bool) -> None:
 
 
 def _n_chunks(index_path) -> int:
-    return len((index_path / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+    return len(read_jsonl(index_path / "chunks.jsonl"))
 
 
 # ---------------------------------------------------------------- index build

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import rag.index.store as index_module
+from rag.ingest.jsonl import read_jsonl
 from rag.errors import IndexCorruptError, IndexMissingError, RagError
 from rag.index.store import FORMAT_VERSION, load_index, read_manifest, save_index, verify_index
 
@@ -243,7 +244,7 @@ def test_unreadable_chunks_file_without_file_list(index_copy):
 def test_cli_index_verify_ok(run_rag, e5_index_path):
     result = run_rag("index", "verify", "--index", str(e5_index_path))
     assert result.returncode == 0, result.stderr
-    n_chunks = len((e5_index_path / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+    n_chunks = len(read_jsonl(e5_index_path / "chunks.jsonl"))
     assert result.stdout.strip() == f"{e5_index_path}: ok (9 articles, {n_chunks} chunks, embedder e5-small)"
 
 

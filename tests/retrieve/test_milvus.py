@@ -9,8 +9,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-pytest.importorskip("pymilvus")
-pytest.importorskip("milvus_lite")
+from ci_needs import need_module
+
+need_module("pymilvus", "pip install -e '.[test]'")
+need_module("milvus_lite", "pip install -e '.[test]'")
 
 from rag.index.milvus import MilvusVectors, chunk_metadata, filter_expression  # noqa: E402
 from rag.retrieve.hybrid import HybridRetriever, RetrievalSettings  # noqa: E402
@@ -34,7 +36,7 @@ def one_torch_thread():
     """milvus-lite's engine runs in this process; torch's OpenMP workers spinning beside it on a small
     machine made each query take seconds (8 s for this file with OMP_NUM_THREADS=1, 60 s without on
     2 cores). One torch thread is plenty for embedding single questions."""
-    torch = pytest.importorskip("torch")
+    torch = need_module("torch")
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_needs import need_file, need_module
 from conftest import KEPT_SETTINGS
 from ui_fakes import UI_ARTICLES, UI_UPLOAD
 
@@ -45,9 +46,8 @@ def _env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser comes from apt)")
+    need_file(CHROMIUM, "apt-get install chromium (scripts/setup.sh test does)")
+    need_module("playwright.sync_api", "pip install playwright (the browser comes from apt)")
     work = tmp_path_factory.mktemp("ui-e2e")
     index = work / "index"
     build = subprocess.run([sys.executable, "-m", "rag.cli", "index", "build", "--source", str(UI_ARTICLES),

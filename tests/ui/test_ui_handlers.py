@@ -3,7 +3,6 @@ filters, multi-turn, errors, feedback and uploads."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from ci_needs import need_module
+
 from rag.errors import InputError
 from rag.schema import Answer, Citation, QueryPlan
 
 from ui import handlers, render
 from ui.engine import MAX_TOP_K, Engine, Settings, apply_filters, settings_from
 from rag.evaluate.sets import feedback_rows
+from rag.ingest.jsonl import read_jsonl
 from ui.feedback import FeedbackLog, read_log
 
 from conftest import file_size_limit
@@ -232,7 +234,7 @@ def test_feedback_export_cli(tmp_path, engine):
     out_file = tmp_path / "questions.jsonl"
     subprocess.run([sys.executable, "-m", "rag.cli", "eval-convert", "feedback", str(tmp_path / "feedback.jsonl"),
                     "--out", str(out_file)], capture_output=True, text=True, check=True)
-    row = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
+    row = read_jsonl(out_file)[0]
     assert row["question"] == "What did Tháp Mười report in 2021?" and row["gold_articles"]
 
 
@@ -291,7 +293,7 @@ def test_serve_command_options():
 
 
 def test_build_app_exposes_the_chat_endpoint(engine):
-    gr = pytest.importorskip("gradio")
+    gr = need_module("gradio")
     from ui.app import build_app
 
     app = build_app(engine.pipeline, engine=engine)

@@ -1,0 +1,34 @@
+from rag.answer.clauses import clauses
+
+LONG = ("Uỷ ban kiểm tra huyện ủy đã xem xét, kiểm tra dấu hiệu vi phạm, kiểm điểm, xử lý nhiều tập thể cá nhân "
+        "vi phạm trong công tác quản lý đất đai và các lĩnh vực khác, trong năm đã xem xét, thi hành kỷ luật 36 "
+        "đảng viên bằng các hình thức khiển trách 26, cảnh cáo 3, cách chức 2, khai trừ 5")
+
+
+def test_a_long_sentence_is_cut_into_exact_substrings():
+    parts = clauses(LONG)
+    assert len(parts) > 2
+    assert all(p in LONG for p in parts)
+    assert any("kỷ luật 36 đảng viên" in p for p in parts)
+
+
+def test_short_pieces_join_the_next_one_and_a_short_tail_the_one_before():
+    parts = clauses(LONG, min_words=6)
+    assert all(len(p.split()) >= 6 for p in parts)
+
+
+def test_a_short_sentence_is_not_cut():
+    assert clauses("Hệ thống chính trị được củng cố, kiện toàn và hoạt động đi vào nền nếp") == []
+
+
+def test_no_cut_inside_quotation_marks():
+    sentence = ("Huyện đẩy mạnh phong trào thi đua “Dân vận khéo, Năm dân vận chính quyền, toàn dân đoàn kết xây dựng "
+                "nông thôn mới”, tiếp tục tuyên truyền về phòng, chống dịch bệnh trong toàn huyện và các xã")
+    assert not any(p.endswith("Dân vận khéo") for p in clauses(sentence))
+
+
+def test_an_enumeration_of_short_items_is_not_cut_but_a_new_phrase_is():
+    sentence = ("Lãnh đạo, chỉ đạo, thực hiện tốt công tác kiểm tra, giám sát của Đảng, nâng cao chất lượng hoạt động "
+                "của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội")
+    assert clauses(sentence) == ["Lãnh đạo, chỉ đạo, thực hiện tốt công tác kiểm tra, giám sát của Đảng",
+                                 "nâng cao chất lượng hoạt động của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội"]
