@@ -25,7 +25,8 @@ a.cite.cite-bad { color: #8a1c12 !important; background: #fde4e1; border-color: 
 .sent-bad .flag { color: #d92d20; font-weight: 700; }
 .sent-uncited { text-decoration: underline dotted rgba(120, 120, 120, .8); text-underline-offset: 3px; }
 #sources-title h3 { margin: .2rem 0 .3rem 0; }
-#sources { max-height: 640px; overflow-y: auto; padding-right: 4px; }
+/* Gradio gives its blocks overflow: visible, which would let a long source list run over the filters below. */
+#sources { max-height: 640px; overflow-y: auto !important; padding-right: 4px; }
 .sources.empty { color: var(--body-text-color-subdued); padding: 1rem; border: 1px dashed var(--border-color-primary);
   border-radius: 10px; text-align: center; }
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 12px; padding: .8rem 1rem;
