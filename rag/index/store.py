@@ -282,9 +282,13 @@ def verify_index(path: Path, checksums: bool = True) -> dict:
 LOAD_ATTEMPTS = 5
 
 
-def _manifest_bytes(path: Path) -> bytes | None:
+def _snapshot(path: Path) -> tuple | None:
+    """What tells one saved index from the next: the folder itself (every save swaps in a new folder, so its
+    inode and change time differ) and its manifest. The manifest alone is not enough: two saves of the same
+    content write the same manifest, and a read spanning save A, save B, save A would look undisturbed."""
     try:
-        return (path / "manifest.json").read_bytes()
+        folder = os.stat(path)
+        return folder.st_ino, folder.st_ctime_ns, (path / "manifest.json").read_bytes()
     except OSError:
         return None
 
@@ -292,18 +296,18 @@ def _manifest_bytes(path: Path) -> bytes | None:
 def load_index(path: Path, embedder_spec: str | None = None) -> Index:
     """Load and check an index. Fails with IndexCorruptError naming the file and the fix.
 
-    A save may swap a new index in while this reads: when manifest.json changed during the read, the
-    files may come from two builds, so the read starts again (a few times, then gives up)."""
+    A save may swap a new index in while this reads: when the folder or its manifest changed during the read,
+    the files may come from two builds, so the read starts again (a few times, then gives up)."""
     path = Path(path)
     for attempt in range(LOAD_ATTEMPTS):
-        before = _manifest_bytes(path)
+        before = _snapshot(path)
         try:
             index = _load_once(path, embedder_spec)
         except (IndexCorruptError, IndexMissingError):
-            if attempt + 1 == LOAD_ATTEMPTS or _manifest_bytes(path) == before:
+            if attempt + 1 == LOAD_ATTEMPTS or _snapshot(path) == before:
                 raise
         else:
-            if _manifest_bytes(path) == before:
+            if _snapshot(path) == before:
                 return index
         time.sleep(0.05 * (attempt + 1))
     raise IndexCorruptError(f"{path} kept changing while it was read (a build is writing it); retry when it is done")
