@@ -304,8 +304,8 @@ def load_index(path: Path, embedder_spec: str | None = None) -> Index:
         try:
             index = _load_once(path, embedder_spec)
         except (IndexCorruptError, IndexMissingError):
-            if attempt + 1 == LOAD_ATTEMPTS or _snapshot(path) == before:
-                raise
+            if _snapshot(path) == before:
+                raise  # nothing was swapped in: the damage is real
         else:
             if _snapshot(path) == before:
                 return index
