@@ -33,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 from eval.benchmarks.build import cold_start, peak_rss_mb, run_child as run_build_child, write_sample
+from eval.benchmarks.reporting import print_and_save
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
@@ -273,10 +274,7 @@ def main(argv: list[str] | None = None) -> dict:
                                               for v, r in report["build_speed"]["variants"].items()}}), flush=True)
         if args.articles:
             report["archive"] = archive(args.data, args.articles, args.add, args.cold_runs, Path(tmp), args.keep)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    return report
+    return print_and_save(report, args.json)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.ingest.jsonl import read_jsonl, write_jsonl
+from eval.benchmarks.reporting import print_and_save
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"  # --data overrides
@@ -152,10 +153,7 @@ def main(argv: list[str] | None = None) -> dict:
             print("$ python -m eval.benchmarks.build --child latency", out, questions, flush=True)
             report["latency"][spec] = run_child("--child", "latency", str(out), str(questions))
             print(json.dumps(report["latency"][spec]), flush=True)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    return report
+    return print_and_save(report, args.json)
 
 
 if __name__ == "__main__":

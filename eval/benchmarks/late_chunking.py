@@ -23,6 +23,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from eval.benchmarks.reporting import print_and_save
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = {  # name -> (build spec, late chunking, query spec)
@@ -117,10 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
                    if "build_s_xquad" in row else {}),
                 **{f"{s}_hit@1_delta": round(row[s]["hit@1"] - base[s]["hit@1"], 4) for s in ("vi", "en", "seeds")},
             }
-    print(json.dumps(report, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
-    return report
+    return print_and_save(report, args.json)
 
 
 if __name__ == "__main__":

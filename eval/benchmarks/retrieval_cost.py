@@ -99,7 +99,6 @@ def main() -> None:
         "chunks, BM25 cut to 100": chunk_only(RetrievalSettings()),
         "now (+ best sentences, BM25 cut to 100)": HybridRetriever(index, embedder=None),
     }
-    with_units = paths["now (+ best sentences, BM25 cut to 100)"]
     scanning = HybridRetriever(index, embedder=None, settings=RetrievalSettings(filtered_scan_limit=10**9))
     rng = np.random.default_rng(1)
     picked = rng.choice(len(articles), size=min(args.questions, len(articles)), replace=False)
