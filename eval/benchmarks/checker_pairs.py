@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from eval.benchmarks import checker_perturb as P
+from eval.benchmarks import checker_perturb_more as M
 from rag.cite.facts import find_names
 from rag.text.places import admin_names_in
 from rag.text.vietnamese import fold, split_sentences
@@ -36,9 +37,11 @@ DATA = REPO.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
 _TOPIC = ("dang uy", "tinh uy", "huyen uy", "thanh uy", "bi thu", "ubnd", "hdnd", "uy ban nhan dan",
           "hoi dong nhan dan", "dang vien", "chu tich", "mat tran to quoc", "quoc hoi", "chinh phu",
           "ban thuong vu", "ky luat")
-REWRITES = ("digits_words", "abbreviation", "clause_order")
+REWRITES = ("digits_words", "abbreviation", "clause_order", "spanning")
+# issue 12c added the last six: what a fact is attached to, rather than whether it is there
 FABRICATIONS = ("count_swap", "role_swap", "quantifier", "ordinal_term", "negation", "wrong_place", "wrong_year",
-                "wrong_person", "invented_clause")
+                "wrong_person", "invented_clause", "number_moved", "total_vs_part", "contrary_word",
+                "role_without_person", "invented_clause_near")
 KINDS = ("original",) + REWRITES + FABRICATIONS
 
 
@@ -96,16 +99,18 @@ def build_pairs(articles: list[dict], seed: int = 12) -> list[dict]:
         order = list(range(len(windows)))
         rng.shuffle(order)
 
-        def add(kind: str, sentence: str, passage: str) -> None:
+        def add(kind: str, sentence: str, passage: str, passages: list[str] | None = None) -> None:
             pairs.append({"id": f"{a['id']}:{kind}", "article_id": a["id"], "half": half_of(a["id"]), "kind": kind,
                           "supported": kind not in FABRICATIONS, "sentence": sentence, "passage": passage,
-                          "title": a["title"]})
+                          "passages": passages or [passage], "title": a["title"]})
 
         s, p = windows[order[0]]
         add("original", s, p)
         other = ids[(ids.index(a["id"]) + 1 + rng.randrange(len(ids) - 1)) % len(ids)]
         makers["invented_clause"] = lambda s, p, r: P.invented_clause(s, p, r, clauses[other])
         for kind in REWRITES + FABRICATIONS:
+            if kind in _MORE:
+                continue
             for i in order:
                 s, p = windows[i]
                 # a wrong place, year or person must be one the title does not state either
@@ -113,15 +118,48 @@ def build_pairs(articles: list[dict], seed: int = 12) -> list[dict]:
                 if new and new != s:
                     add(kind, new, p)
                     break
+        _add_more(a, sentences, windows, order, add, seed)
     return pairs
 
 
+_MORE = ("spanning", "number_moved", "total_vs_part", "contrary_word", "role_without_person", "invented_clause_near")
+
+
+def _add_more(article: dict, sentences: list[str], windows, order: list[int], add, seed: int) -> None:
+    """The kinds of issue 12c, from their own seeded generator (the earlier kinds' pairs stay as they were)."""
+    rng = random.Random(f"{seed}:more:{article['id']}")
+    near = lambda i: [c for j, s in enumerate(sentences) if abs(j - i) >= 3  # noqa: E731
+                      for c in s.rstrip(".").split(",") if 5 <= len(c.split()) <= 12 and not any(ch.isdigit() for ch in c)]
+    makers = {"number_moved": M.number_moved, "total_vs_part": M.total_vs_part, "contrary_word": M.contrary_word,
+              "role_without_person": M.role_without_person}
+    for i in order:  # a sentence spanning two passages: sentences i-1..i in one, i+1..i+2 in the next
+        if i + 1 < len(sentences):
+            new = M.spanning(sentences[i], sentences[i + 1])
+            if new:
+                first, second = " ".join(sentences[max(0, i - 1):i + 1]), " ".join(sentences[i + 1:i + 3])
+                add("spanning", new, first, [first, second])
+                break
+    for kind, make in makers.items():
+        for i in order:
+            s, p = windows[i]
+            new = make(s, p, rng)
+            if new and new != s:
+                add(kind, new, p)
+                break
+    for i in order:
+        s, p = windows[i]
+        new = M.invented_clause_near(s, p, rng, [c.strip() for c in near(i)])
+        if new:
+            add("invented_clause_near", new, p)
+            break
+
+
 def score(pairs: list[dict], check, form: str) -> dict:
-    """Per kind: pairs judged right. `check(sentence, passage, title)` -> supported."""
+    """Per kind: pairs judged right. `check(sentence, passages, title)` -> a verdict with `supported`."""
     right, total, errors, times = Counter(), Counter(), [], []
     for pair in pairs:
         start = time.perf_counter()
-        verdict = check(pair["sentence"], pair["passage"], pair["title"] if form == "context" else "")
+        verdict = check(pair["sentence"], pair.get("passages") or [pair["passage"]], pair["title"] if form == "context" else "")
         times.append(time.perf_counter() - start)
         total[pair["kind"]] += 1
         if verdict.supported == pair["supported"]:
@@ -148,7 +186,7 @@ def make_check(lexical_only: bool):
 
         embedder = make_embedder(DEFAULT_EMBEDDER)
     checker = SupportChecker(embedder)
-    return lambda sentence, passage, title: checker.check(sentence, [prepare_passage(passage, title)])
+    return lambda sentence, passages, title: checker.check(sentence, [prepare_passage(p, title) for p in passages])
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -15,6 +15,8 @@ import numpy as np
 
 from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
                                   slot_reasons, uncovered_segments)
+from rag.cite.contrary import contrary_reasons, tone_form
+from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
 from rag.embed.registry import Embedder
@@ -45,6 +47,7 @@ class SupportSettings:
     min_entailment: float = 0.5
     min_segment_words: int = 2  # a part of the sentence between commas/conjunctions with this many content words ...
     min_segment_coverage: float = 0.6  # ... must have this share of them in the passage
+    min_neighbour_gain: int = 2  # content words a neighbouring clause must add to be read with the best one
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
 
@@ -93,6 +96,9 @@ class SupportChecker:
                     or any(d.matches(s) for d in c.dates for s in facts.dates)
                     or {k for k, *_ in c.persons} & set(facts.persons)]
         relevant = anchored or ([best] if best else [])
+        neighbour = self._neighbour(content, clauses, best)
+        if neighbour is not None and neighbour not in relevant:
+            relevant = relevant + [neighbour]
         reasons: list[str] = []
         notes: list[str] = []
         reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
@@ -103,7 +109,7 @@ class SupportChecker:
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
-        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq)
+        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour)
         s = self.settings
         similarity = None
         if language == "en":
@@ -206,7 +212,7 @@ class SupportChecker:
                     break
         return reasons
 
-    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq) -> list[str]:
+    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq, neighbour=None) -> list[str]:
         """Roles of people, wholes against parts, negation, and clauses the passage says nothing of."""
         if language == "en":
             return []
@@ -217,8 +223,10 @@ class SupportChecker:
         reasons += office_reasons(form, [p.form for p in passages])
         reasons += range_reasons(claim, [f"{p.header} {p.text}" for p in passages])
         reasons += quantifier_reasons(claim, local)
+        reasons += contrary_reasons(tone_form(claim), [tone_form(t) for t in local])
+        reasons += level_reasons(claim, local)
         if best is not None:
-            reasons += negation_reasons(form, [match_form(best.text)])
+            reasons += negation_reasons(form, [match_form(c.text) for c in (best, neighbour) if c])
             content = self._content_groups(claim, seq, language)
             if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
                 reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
@@ -232,6 +240,19 @@ class SupportChecker:
                                        s.min_segment_coverage):
             reasons.append(f"the passage does not say '{part}'")
         return reasons
+
+    def _neighbour(self, content, clauses: list[Clause], best: Clause | None) -> Clause | None:
+        """The clause just before or after the best one, when it holds content words of the sentence the best
+        one lacks: one sentence may join two neighbouring sentences, also across two cited passages that
+        follow each other (a chunk boundary)."""
+        if best is None or len(clauses) < 2:
+            return None
+        i = clauses.index(best)
+        alone = overlap(content, best.syllables)
+        gain = lambda c: overlap(content, best.syllables | c.syllables) - alone  # noqa: E731
+        near = [c for c in (clauses[i - 1] if i > 0 else None, clauses[i + 1] if i + 1 < len(clauses) else None) if c]
+        top = max(near, key=gain, default=None)
+        return top if top is not None and gain(top) >= self.settings.min_neighbour_gain else None
 
     @staticmethod
     def _coverage(content, passages: Sequence[Passage], relevant: list[Clause], best: Clause | None) -> tuple[float, float]:

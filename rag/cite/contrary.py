@@ -1,0 +1,119 @@
+"""Contrary words: a sentence that says "giảm" where its passage says "tăng" contradicts it without any
+"không". News reports change and outcome with a small closed class of verbs and adjectives, each with a
+contrary (the class below, written from Vietnamese grammar and news style, not from any test sentence):
+
+  - direction of change: tăng / giảm, nâng / hạ, mở rộng / thu hẹp, cao hơn / thấp hơn, lãi / lỗ;
+  - continuation: tiếp tục / dừng, tạm dừng, ngừng, tạm ngừng, chấm dứt; bắt đầu, khởi động / kết thúc;
+  - outcome: hoàn thành, đạt, vượt / chưa hoàn thành, không đạt, chưa đạt, dở dang; thắng / thua;
+    thuận lợi / khó khăn; tích cực / tiêu cực; đúng tiến độ / chậm tiến độ;
+  - decision: đồng ý, tán thành, nhất trí, chấp thuận, thông qua, phê duyệt / phản đối, bác bỏ, từ chối;
+  - personnel and bodies: khen thưởng / kỷ luật; kết nạp / khai trừ; bổ nhiệm / miễn nhiệm, cách chức;
+    thành lập / giải thể.
+
+Each word has a pole (the pair it belongs to) and a sign; a negator before it ("không đạt", "chưa hoàn
+thành") flips the sign. A sentence contradicts its passage on a pole when it gives it one sign and the
+passage's clauses give it only the other.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.text.vietnamese import normalize
+
+# (pole, positive words, negative words), lower case with diacritics: folded, "tăng" would also be "tầng",
+# "tặng", and "đạt" "đất", "đặt". Words that start longer words of another meaning are cut by _NOT_AFTER
+# ("tăng cường" strengthens, "tăng trưởng" is growth, "hạ tầng" is infrastructure).
+CONTRARIES = (
+    ("change", ("tăng", "nâng", "tăng lên"), ("giảm", "hạ", "giảm xuống")),
+    ("extent", ("mở rộng",), ("thu hẹp",)),
+    ("level", ("cao hơn",), ("thấp hơn",)),
+    ("profit", ("lãi",), ("lỗ",)),
+    ("continue", ("tiếp tục", "duy trì"), ("dừng", "tạm dừng", "ngừng", "tạm ngừng", "chấm dứt", "dừng lại")),
+    ("start", ("bắt đầu", "khởi động"), ("kết thúc",)),
+    ("outcome", ("hoàn thành", "đạt", "vượt"), ("dở dang",)),
+    ("contest", ("thắng",), ("thua",)),
+    ("conditions", ("thuận lợi",), ("khó khăn",)),
+    ("tone", ("tích cực",), ("tiêu cực",)),
+    ("schedule", ("đúng tiến độ", "đúng hạn"), ("chậm tiến độ", "trễ hạn", "chậm")),
+    ("decision", ("đồng ý", "tán thành", "nhất trí", "chấp thuận", "thông qua", "phê duyệt"),
+     ("phản đối", "bác bỏ", "từ chối")),
+    ("merit", ("khen thưởng",), ("kỷ luật",)),
+    ("membership", ("kết nạp",), ("khai trừ",)),
+    ("appointment", ("bổ nhiệm",), ("miễn nhiệm", "cách chức")),
+    ("existence", ("thành lập",), ("giải thể",)),
+)
+# Syllables after (or before) a listed word that make it part of a word of another meaning.
+_NOT_AFTER = {
+    "tăng": ("cường", "trưởng", "gia"), "nâng": ("cao", "đỡ", "niu"),
+    "hạ": ("tầng", "long", "thủy", "cánh", "sĩ", "nguồn", "lưu", "màn", "huyệt", "bệ"), "giảm": ("thiểu", "nghèo"),
+    "lãi": ("suất", "vay", "xuất"), "vượt": ("qua", "khó", "lũ", "lên"),
+    "chậm": ("trễ", "nhất"), "dừng": ("chân",), "thua": ("kém", "thiệt", "lỗ"), "lỗ": ("hổng", "lực"),
+}
+_NOT_BEFORE = {"hạ": ("bệ", "thiên", "mùa"), "đạt": ("truyền", "diễn", "chuyển", "tống", "thành"), "lãi": (),
+               "tăng": ("gia",), "chậm": ("lề",)}
+_NEGATOR = ("không", "chưa", "chẳng", "không hề", "chưa hề", "không thể")
+
+
+def tone_form(text: str) -> str:
+    """Lower-case words with diacritics (one tone convention), punctuation dropped."""
+    return " ".join(re.findall(r"\w+", normalize(text).lower()))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    words = sorted({w for _, pos, neg in CONTRARIES for w in pos + neg}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _poles() -> dict[str, tuple[str, int]]:
+    out = {}
+    for pole, positive, negative in CONTRARIES:
+        out.update({w: (pole, 1) for w in positive})
+        out.update({w: (pole, -1) for w in negative})
+    return out
+
+
+def polarities(form: str) -> dict[str, set[int]]:
+    """{pole: signs} a tone form gives the listed words, a negator before a word flipping its sign."""
+    out: dict[str, set[int]] = {}
+    for m in _pattern().finditer(form):
+        word = m.group(1)
+        after = form[m.end():].split()[:1]
+        before = form[:m.start()].split()
+        if after and after[0] in _NOT_AFTER.get(word, ()):
+            continue
+        if before and before[-1] in _NOT_BEFORE.get(word, ()):
+            continue
+        pole, sign = _poles()[word]
+        # "không đạt", "chưa hoàn thành", "không được tiếp tục": a negator up to two syllables before
+        if any(" ".join(before[-k - n:len(before) - k]) in _NEGATOR for n in (1, 2) for k in (0, 1)):
+            sign = -sign
+        out.setdefault(pole, set()).add(sign)
+    return out
+
+
+def contrary_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
+    """The sentence gives a change or outcome the sign its passage's clauses never give it (tone forms)."""
+    if not local_forms:
+        return []
+    stated: dict[str, set[int]] = {}
+    for f in local_forms:
+        for pole, signs in polarities(f).items():
+            stated.setdefault(pole, set()).update(signs)
+    reasons = []
+    for pole, signs in polarities(claim_form).items():
+        if pole in stated and not signs & stated[pole]:
+            reasons.append(f"the passage says the contrary of this sentence ({pole})")
+    return reasons
+
+
+def contrary_of(word: str) -> tuple[str, ...]:
+    """The words of the other sign of `word`'s pole; used to write perturbations."""
+    pole, sign = _poles().get(word, ("", 0))
+    for name, positive, negative in CONTRARIES:
+        if name == pole:
+            return negative if sign > 0 else positive
+    return ()
