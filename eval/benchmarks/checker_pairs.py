@@ -2,9 +2,12 @@
 
 Sentences of the Party/government articles of vietnews (read at run time; never stored in the repository)
 become labelled (sentence, passage) pairs: the sentence as printed and equivalent rewrites (digits <-> words,
-abbreviations, clause order) are supported; one fabrication of each kind (count swap, role swap,
-quantifier, ordinal/term, negation, wrong place, wrong year, wrong person, invented clause) is not. The
-passage is the sentence with its neighbours, the context the article's title.
+abbreviations, clause order, two neighbouring sentences joined into one and cited as the two passages that
+hold them: `spanning`) are supported; one fabrication of each kind (count swap, role swap, quantifier,
+ordinal/term, negation, wrong place, wrong year, wrong person, invented clause; and, issue 12c, a count moved
+to another thing of its sentence, a total given to one level, a contrary word, a deputy's unnamed office given
+to the head, a clause of the same article appended) is not. The passage is the sentence with its neighbours,
+the context the article's title.
 
 Articles are split in two halves by a hash of their id: every rule and threshold of the checker is chosen on
 the `dev` half; the `test` half is only reported.

@@ -64,23 +64,21 @@ def total_vs_part(sentence: str, passage: str, rng: random.Random) -> str | None
 def contrary_word(sentence: str, passage: str, rng: random.Random) -> str | None:
     """A change or outcome turned to its contrary without a 'không': 'tăng' -> 'giảm', 'tiếp tục' -> 'tạm
     dừng', 'hoàn thành' -> 'chưa hoàn thành', 'đạt' -> 'không đạt'."""
-    from rag.cite.contrary import polarities, tone_form
+    from rag.cite.contrary import _poles, listed
 
     text = normalize(sentence)
     lower = text.lower()
     options = []
-    for pole, positive, negative in CONTRARIES:
-        for words, others in ((positive, negative), (negative, positive)):
-            for w in words:
-                for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", lower):
-                    # only a word the contrary class reads as such here ("tăng cường" is not "tăng")
-                    if pole not in polarities(tone_form(lower[m.start():m.end() + 12])):
-                        continue
-                    before = lower[:m.start()].split()[-1:]
-                    if before and before[0] in ("không", "chưa", "chẳng"):
-                        continue
-                    choices = list(others) + ([f"chưa {w}", f"không {w}"] if pole == "outcome" and w in positive else [])
-                    options.append((m.start(), m.end(), choices))
+    # the words the contrary class reads as such here ("tăng cường", "gia tăng" are not "tăng"), not negated;
+    # offsets hold because lower() keeps the length of Vietnamese text
+    for start, end, word, sign, _ in listed(lower):
+        if sign != _poles()[word][1] or lower[start:end] != word:
+            continue
+        pole = _poles()[word][0]
+        positive, negative = next((p, n) for name, p, n in CONTRARIES if name == pole)
+        others = negative if word in positive else positive
+        choices = list(others) + ([f"chưa {word}", f"không {word}"] if pole == "outcome" and word in positive else [])
+        options.append((start, end, choices))
     if not options:
         return None
     start, end, choices = rng.choice(options)

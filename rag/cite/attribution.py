@@ -84,10 +84,20 @@ def office_reasons(claim_form: str, source_forms: list[str]) -> list[str]:
             stated.setdefault(key, set()).update(flags)
     reasons = []
     for (office, body), flags in offices(claim_form).items():
-        if body and (office, body) in stated and not flags & stated[(office, body)]:
+        # the same office of the same body: the shorter body is the start of the longer one, two syllables at
+        # least (a body cut by the end of a sentence, "phó chủ tịch phụ trách." against "chủ tịch phụ trách ...")
+        same = [f for (o, b), f in stated.items() if o == office and _same_body(body, b)]
+        held = set().union(*same) if same else set()
+        if held and not flags & held:
             reasons.append(f"the passage names '{'pho ' if not next(iter(flags)) else ''}{office} {body}', "
                            "not this office")
     return reasons
+
+
+def _same_body(a: str, b: str) -> bool:
+    a_words, b_words = a.split(), b.split()
+    k = min(len(a_words), len(b_words))
+    return a == b or (k >= 2 and a_words[:k] == b_words[:k])
 
 
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2}|\d{2})(?!\d)")
@@ -171,19 +181,25 @@ def light_form(text: str) -> str:
 _SEGMENT = re.compile(r"[,;:()]|(?<!\w)(?:va|dong thoi|trong do|nhung|con|and|while)(?!\w)")
 
 
-def uncovered_segments(claim: str, passage_forms: list[str], content_words, min_words: int,
-                       min_coverage: float) -> list[str]:
-    """Parts of the sentence (between commas and conjunctions) whose content words the passages mostly lack:
-    an invented clause added to a supported one."""
+def segment_coverages(claim: str, passage_forms: list[str], content_words, min_words: int) -> list[tuple[str, float]]:
+    """(part, share of its content words found in the passages) for each part of the sentence between commas
+    and conjunctions with at least `min_words` content words."""
     out = []
     for part in _SEGMENT.split(light_form(claim)):
         words = [w for w in content_words(part)]
         if len(words) < min_words:
             continue
         found = sum(1 for w in words if any(contains_phrase(f, w) for f in passage_forms))
-        if found / len(words) < min_coverage:
-            out.append(part.strip())
+        out.append((part.strip(), found / len(words)))
     return out
+
+
+def uncovered_segments(claim: str, passage_forms: list[str], content_words, min_words: int,
+                       min_coverage: float) -> list[str]:
+    """Parts of the sentence (between commas and conjunctions) whose content words the passages mostly lack:
+    an invented clause added to a supported one."""
+    return [part for part, share in segment_coverages(claim, passage_forms, content_words, min_words)
+            if share < min_coverage]
 
 
 def _number_slots(text: str) -> list[tuple[str, str, str]]:

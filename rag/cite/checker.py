@@ -66,8 +66,11 @@ class AnswerCheck:
         return out
 
 
-def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChecker) -> AnswerCheck:
-    """Check every sentence against the passages it cites (sources are keyed by marker)."""
+def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChecker,
+                 wider: Mapping[int, Sequence[Passage]] | None = None) -> AnswerCheck:
+    """Check every sentence against the passages it cites (sources are keyed by marker). `wider`: for a
+    marker, its passage read together with a neighbour (a chunk and the next one of its article): a sentence
+    the passage alone does not support, but covers for the most part, is supported when one of these does."""
     sentences: list[SentenceCheck] = []
     pairs: dict[int, list[bool]] = {}
     for sentence in split_answer(text):
@@ -79,6 +82,8 @@ def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChec
             continue
         cited = [sources[m] for m in markers if m in sources]
         verdict = checker.check(sentence, cited)
+        if not verdict.supported and wider:
+            verdict = _across_boundary(checker, sentence, markers, sources, wider, verdict)
         reasons = verdict.reasons + verdict.notes + tuple(f"no source [{m}]" for m in markers if m not in sources)
         supported = verdict.supported and all(m in sources for m in markers)
         sentences.append(SentenceCheck(sentence, markers, supported, reasons))
@@ -92,6 +97,23 @@ def check_answer(text: str, sources: Mapping[int, Passage], checker: SupportChec
         citation_recall=sum(1 for s in claims if s.supported) / len(claims) if claims else None,
         citation_precision=sum(flat) / len(flat) if flat else None,
     )
+
+
+# A chunk must hold this share of a sentence's words for the sentence to be read as running on past its end.
+MIN_OWN_COVERAGE = 0.5
+
+
+def _across_boundary(checker: SupportChecker, sentence: str, markers: tuple[int, ...], sources: Mapping[int, Passage],
+                     wider: Mapping[int, Sequence[Passage]], verdict):
+    if verdict.coverage < MIN_OWN_COVERAGE:
+        return verdict
+    for m in markers:
+        for joined in wider.get(m, ()):
+            cited = [joined if k == m else sources[k] for k in markers if k in sources]
+            again = checker.check(sentence, cited)
+            if again.supported:
+                return replace(again, notes=again.notes + (f"the evidence of [{m}] runs on into the neighbouring chunk",))
+    return verdict
 
 
 def _helps(checker: SupportChecker, sentence: str, marker: int, markers: tuple[int, ...],

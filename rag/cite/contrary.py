@@ -76,9 +76,10 @@ def _poles() -> dict[str, tuple[str, int]]:
     return out
 
 
-def polarities(form: str) -> dict[str, set[int]]:
-    """{pole: signs} a tone form gives the listed words, a negator before a word flipping its sign."""
-    out: dict[str, set[int]] = {}
+def listed(form: str) -> list[tuple[int, int, str, int, str]]:
+    """(start, end, word, sign, the word after it) of each listed word in a tone form, a negator before it
+    ("không đạt", "chưa hoàn thành", "không được tiếp tục": up to two syllables before) flipping its sign."""
+    out = []
     for m in _pattern().finditer(form):
         word = m.group(1)
         after = form[m.end():].split()[:1]
@@ -87,27 +88,40 @@ def polarities(form: str) -> dict[str, set[int]]:
             continue
         if before and before[-1] in _NOT_BEFORE.get(word, ()):
             continue
-        pole, sign = _poles()[word]
-        # "không đạt", "chưa hoàn thành", "không được tiếp tục": a negator up to two syllables before
+        sign = _poles()[word][1]
         if any(" ".join(before[-k - n:len(before) - k]) in _NEGATOR for n in (1, 2) for k in (0, 1)):
             sign = -sign
-        out.setdefault(pole, set()).add(sign)
+        out.append((m.start(), m.end(), word, sign, after[0] if after else ""))
+    return out
+
+
+def polarities(form: str) -> dict[tuple[str, str], set[int]]:
+    """{(pole, the word after it): signs} and {(pole, ""): signs} that a tone form gives the listed words."""
+    out: dict[tuple[str, str], set[int]] = {}
+    for _, _, word, sign, after in listed(form):
+        pole = _poles()[word][0]
+        out.setdefault((pole, after), set()).add(sign)
+        out.setdefault((pole, ""), set()).add(sign)
     return out
 
 
 def contrary_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
-    """The sentence gives a change or outcome the sign its passage's clauses never give it (tone forms)."""
+    """The sentence gives a change or outcome to something with the sign the passage's clauses never give
+    it: compared for the same object ("giảm áp lực" vs "nâng áp lực") when the passage has that object after
+    a word of the pole, else for the pole as a whole (tone forms)."""
     if not local_forms:
         return []
-    stated: dict[str, set[int]] = {}
+    stated: dict[tuple[str, str], set[int]] = {}
     for f in local_forms:
-        for pole, signs in polarities(f).items():
-            stated.setdefault(pole, set()).update(signs)
+        for key, signs in polarities(f).items():
+            stated.setdefault(key, set()).update(signs)
     reasons = []
-    for pole, signs in polarities(claim_form).items():
-        if pole in stated and not signs & stated[pole]:
-            reasons.append(f"the passage says the contrary of this sentence ({pole})")
-    return reasons
+    for _, _, word, sign, after in listed(claim_form):
+        pole = _poles()[word][0]
+        signs = stated.get((pole, after)) or stated.get((pole, ""))
+        if signs and sign not in signs:
+            reasons.append(f"the passage says the contrary of '{word}' here ({pole})")
+    return list(dict.fromkeys(reasons))
 
 
 def contrary_of(word: str) -> tuple[str, ...]:

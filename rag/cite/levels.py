@@ -11,7 +11,7 @@ import re
 from rag.cite.contrary import tone_form
 
 # One level ("cấp huyện", "chi bộ", "đảng bộ cơ sở") and a whole over levels or units, in tone forms.
-_LEVEL = re.compile(r"(?<!\w)(cấp (?:trung ương|tỉnh|thành phố|huyện|quận|xã|phường|cơ sở)|chi bộ|đảng bộ cơ sở)(?!\w)")
+_LEVEL = re.compile(r"(?<!\w)(cấp (?:trung ương|tỉnh|thành phố|huyện|quận|xã|phường|cơ sở|ủy cơ sở)|chi bộ|đảng bộ cơ sở)(?!\w)")
 _WHOLE = re.compile(r"(?<!\w)(toàn (?:huyện|tỉnh|thành phố|thị xã|đảng bộ|ngành|quốc|xã|quận)|các cấp(?! ủy| uỷ)|"
                     r"tổng số|tổng cộng|cả nước|cả huyện|cả tỉnh)(?!\w)")
 

@@ -30,6 +30,7 @@ FUNCTION_WORDS = frozenset(
 )
 _BOUNDARY = re.compile(r"[,;:()\[\]“”\"!?«»]|(?<!\d)\.(?!\d)|\s[–—]\s")
 _CONJUNCTION = frozenset({"va", "and", "hoac", "or"})
+WIDE_WINDOW = 12  # content words a side that a segment may say about one of its counts
 _LEADING_TOKENS = 8  # a year this early in a sentence frames it ("Năm 2021 ...", "Trong 6 tháng đầu năm 2024, ...")
 
 
@@ -176,20 +177,34 @@ def near_overlap(before: list[tuple[str, ...]], after: list[tuple[str, ...]], co
                  rarity: Callable[[tuple[str, ...]], float] = lambda g: 1.0) -> float:
     """Overlap where the claim's words count 1, 1/2, 1/3 ... by how far they stand from the number (the
     word next to a count says what it counts), times how rare they are around the passage's numbers
-    ('đảng viên' follows most counts in Party news; 'khai trừ' only one)."""
-    ranked = list(enumerate(reversed(before), start=1)) + list(enumerate(after, start=1))
-    return sum(rarity(g) / rank for rank, g in ranked if _meets(g, context))
+    ('đảng viên' follows most counts in Party news; 'khai trừ' only one). A word found around every count of
+    the passage does not push the others further ("36 đảng viên bị khai trừ": 'khai trừ' is the nearest word
+    that tells the counts apart)."""
+    everywhere = getattr(rarity, "everywhere", lambda g: False)
+    total = 0.0
+    for side in (list(reversed(before)), list(after)):
+        rank = 0
+        for g in side:
+            if not everywhere(g):
+                rank += 1
+            if _meets(g, context):
+                total += rarity(g) / max(rank, 1)
+    return total
 
 
 def rarity_among(contexts: list[frozenset[str]]) -> Callable[[tuple[str, ...]], float]:
-    """IDF of a claim word over the contexts of a passage's numbers, scaled to 1 for a word in none."""
+    """IDF of a claim word over the contexts of a passage's numbers, scaled to 1 for a word in none; its
+    `everywhere(word)` says whether every context has the word (two contexts at least)."""
     n = len(contexts)
     top = math.log((n + 1) / 0.5)
 
-    def rarity(group: tuple[str, ...]) -> float:
-        df = sum(1 for c in contexts if _meets(group, c))
-        return math.log((n + 1) / (df + 0.5)) / top
+    def df(group: tuple[str, ...]) -> int:
+        return sum(1 for c in contexts if _meets(group, c))
 
+    def rarity(group: tuple[str, ...]) -> float:
+        return math.log((n + 1) / (df(group) + 0.5)) / top
+
+    rarity.everywhere = lambda group: n >= 2 and df(group) == n  # type: ignore[attr-defined]
     return rarity
 
 
@@ -205,6 +220,8 @@ class Clause:
     dates: tuple[DateFact, ...]
     number_keys: frozenset[str]
     shares: frozenset[str] = frozenset()
+    # each count with the words of its whole segment (up to 12 a side): what the clause may say of it at all
+    wide_numbers: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +282,7 @@ def prepare_passage(text: str, header: str = "", frame_years: tuple[int, ...] = 
                 syllables=frozenset(match_syllables(part)),
                 scope=frozenset(_years(seq, dates, part) | frame),
                 numbers=tuple((k, frozenset(b + a)) for k, b, a in number_contexts(seq, part)),
+                wide_numbers=tuple((k, frozenset(b + a)) for k, b, a in number_contexts(seq, part, WIDE_WINDOW)),
                 persons=tuple((k, frozenset(n), frozenset(a)) for k, n, a in person_contexts(seq)),
                 dates=tuple(dates),
                 number_keys=frozenset(it.value for it in seq if it.kind == "n") | _number_words(part),

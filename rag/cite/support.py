@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
-                                  slot_reasons, uncovered_segments)
+                                  segment_coverages, slot_reasons, uncovered_segments)
 from rag.cite.contrary import contrary_reasons, tone_form
 from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
@@ -47,6 +47,9 @@ class SupportSettings:
     min_entailment: float = 0.5
     min_segment_words: int = 2  # a part of the sentence between commas/conjunctions with this many content words ...
     min_segment_coverage: float = 0.6  # ... must have this share of them in the passage
+    min_moved_syllables: int = 2  # words next to a count that the passage gives only to another count
+    min_local_segment_words: int = 3  # a part of the sentence with this many content words ...
+    min_local_segment_coverage: float = 0.0  # ... must have this share in the clauses it matches (0: off)
     min_neighbour_gain: int = 2  # content words a neighbouring clause must add to be read with the best one
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
@@ -177,8 +180,9 @@ class SupportChecker:
         for body in facts.bodies:
             if not any(contains_phrase(f, body) for f in forms):
                 reasons.append(f"'{body}' is not in the cited passage")
+        joined = " ".join(forms)  # a quotation may run on from one cited passage into the next
         for quote in facts.quotes:
-            if not any(contains_phrase(f, match_form(quote)) for f in forms):
+            if not contains_phrase(joined, match_form(quote)):
                 reasons.append(f"quotation “{quote}” is not in the cited passage")
         return reasons
 
@@ -197,6 +201,8 @@ class SupportChecker:
             best, rival = max(rivals, default=(0.0, ""))
             if best >= own + self.settings.number_margin and best >= self.settings.min_rival_fit:
                 reasons.append(f"in the passage, {key} is not the number of this (that is {rival})")
+        reasons += _moved_words(number_contexts(seq, claim, self.settings.number_window), clauses,
+                                self.settings.min_moved_syllables)
         persons = set(facts.persons)
         for key, near, after in person_contexts(seq):
             for words, index in ((after, 2), (near, 1)):
@@ -236,9 +242,17 @@ class SupportChecker:
                               if w not in FUNCTION_WORDS and not w.isdigit()]
         # the source's title · date · place count too: an answer may name the article it quotes ("Theo bài “…”")
         context = [p.form for p in passages] + [match_form(p.header) for p in passages if p.header]
-        for part in uncovered_segments(claim, context, words, s.min_segment_words,
-                                       s.min_segment_coverage):
+        uncovered = uncovered_segments(claim, context, words, s.min_segment_words, s.min_segment_coverage)
+        for part in uncovered:
             reasons.append(f"the passage does not say '{part}'")
+        # A part whose words are in the passage, but not in the clauses the sentence matches: a clause of the
+        # same article (its words are the passage's words) added to a supported sentence.
+        near = [match_form(c.text) for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
+        if near and not uncovered and s.min_local_segment_coverage > 0:
+            for part, share in segment_coverages(claim, near + [match_form(p.header) for p in passages if p.header],
+                                                 words, s.min_local_segment_words):
+                if share < s.min_local_segment_coverage:
+                    reasons.append(f"the clauses this sentence matches do not say '{part}' ({share:.0%} of its words)")
         return reasons
 
     def _neighbour(self, content, clauses: list[Clause], best: Clause | None) -> Clause | None:
@@ -292,6 +306,29 @@ def _without_cited_title(claim: str, passages: Sequence[Passage]) -> str:
     if m and any(contains_phrase(match_form(p.header), match_form(m.group(1))) for p in passages if p.header):
         return claim[m.end():]
     return claim
+
+
+def _moved_words(contexts, clauses: list[Clause], min_syllables: int) -> list[str]:
+    """A count the passage states, with words next to it in the sentence that the passage writes next to
+    another count and nowhere in the segment of its own: '36 đảng viên bị khai trừ' where the passage says
+    '36 đảng viên bị kỷ luật, 5 đồng chí bị khai trừ'. English words are not compared (no Vietnamese syllables)."""
+    reasons = []
+    for key, before, after in contexts:
+        own = [ctx for c in clauses for k, ctx in c.wide_numbers if k == key]
+        if not own:
+            continue  # not stated at all: the presence check says so
+        moved = {}
+        for w in dict.fromkeys(before + after):
+            if any(w in ctx for ctx in own):
+                continue
+            holders = {k for c in clauses for k, ctx in c.numbers if k != key and w in ctx}
+            if holders:
+                moved[w] = holders
+        common = set.intersection(*moved.values()) if moved else set()
+        if len(moved) >= min_syllables and common:
+            words = " ".join(moved)
+            reasons.append(f"in the passage, '{words}' goes with {min(common)}, not with {key}")
+    return reasons
 
 
 def _share_reasons(claimed: set[str], clauses: list[Clause]) -> list[str]:

@@ -31,6 +31,8 @@ class _SourceResolver:
     def __init__(self, index_path: Path) -> None:
         self.index_path = index_path
         self._index = None
+        self._by_id: dict | None = None
+        self._by_ordinal: dict = {}
 
     def _load(self):
         if self._index is None:
@@ -38,6 +40,26 @@ class _SourceResolver:
 
             self._index = load_index(self.index_path)
         return self._index
+
+    def neighbours(self, source: dict) -> list[Passage]:
+        """A source named by chunk id, read together with the chunk before it and with the one after it in
+        its article (§4.4): a sentence whose evidence runs over a chunk boundary."""
+        if source.get("text") or not source.get("chunk_id"):
+            return []
+        index = self._load()
+        if self._by_id is None:
+            self._by_id = index.chunk_by_id
+            for c in index.chunks:
+                self._by_ordinal[(c.article_id, c.ordinal)] = c
+        chunk = self._by_id.get(str(source["chunk_id"]))
+        if chunk is None:
+            return []
+        out = []
+        for other in (self._by_ordinal.get((chunk.article_id, chunk.ordinal + d)) for d in (-1, 1)):
+            if other is not None:
+                first, second = sorted((chunk, other), key=lambda c: c.ordinal)
+                out.append(prepare_passage(joined_chunks(first, second), chunk.header(), tuple(chunk.years)))
+        return out
 
     def passage(self, source: dict, where: str) -> Passage:
         if source.get("text"):
@@ -65,12 +87,20 @@ def _check_row(row: dict, where: str, resolver: _SourceResolver, checker: Suppor
     if not isinstance(sources, list):
         raise InputError(f"{where}: \"sources\" must be a list")
     passages: dict[int, Passage] = {}
+    wider: dict[int, list[Passage]] = {}
     for i, source in enumerate(sources, start=1):
         if not isinstance(source, dict):
             raise InputError(f"{where}: source {i} must be an object")
         marker = int(source.get("marker", i))
         passages[marker] = resolver.passage(source, f"{where}, source [{marker}]")
-    return check_answer(row["answer"], passages, checker).to_dict(row.get("id"))
+        wider[marker] = resolver.neighbours(source)
+    return check_answer(row["answer"], passages, checker, wider).to_dict(row.get("id"))
+
+
+def joined_chunks(first, second) -> str:
+    """Two neighbouring chunks of an article as one text, the sentences they share (their overlap) once."""
+    shared = set(first.sentences)
+    return " ".join([first.text] + [s for s in second.sentences if s not in shared])
 
 
 def _print_result(result: dict, question: str | None) -> None:

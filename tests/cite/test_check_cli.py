@@ -123,3 +123,33 @@ def test_source_context_and_bare_text_notes(tmp_path, capsys):
     assert context["supported"] is True and "reasons" not in context
     assert other["supported"] is False
     assert bare["supported"] is True and any("not stated in the source" in r for r in bare["reasons"])
+
+
+def test_chunk_id_reads_the_neighbouring_chunk_when_a_sentence_runs_over_the_boundary(e5_index_path, e5_index,
+                                                                                        tmp_path, capsys):
+    """§4.4: the last sentence a chunk has alone and the first its next chunk has alone, joined into one
+    sentence, are supported by the first chunk's id (read with its neighbour), not by its text alone."""
+    chunks = {(c.article_id, c.ordinal): c for c in e5_index.chunks}
+    pair = None
+    for (article, n), first in sorted(chunks.items()):
+        second = chunks.get((article, n + 1))
+        if second is None:
+            continue
+        own = [s for s in first.sentences if s not in second.sentences and 6 <= len(s.split()) <= 25]
+        nxt = [s for s in second.sentences if s not in first.sentences and 6 <= len(s.split()) <= 25]
+        if own and nxt:
+            pair = (first, own[-1], nxt[0])
+            break
+    assert pair is not None, "the seeds index has no article of two chunks"
+    first, a, b = pair
+    sentence = f"{a.rstrip(' .')}, {b[0].lower() + b[1:] if b[1:2].islower() else b} [1]"
+    rows = [{"id": "chunk", "answer": sentence, "sources": [{"marker": 1, "chunk_id": first.id}]},
+            {"id": "text", "answer": sentence, "sources": [{"marker": 1, "text": first.text}]}]
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    code, out, _ = run(capsys, "--batch", str(batch), "--json", "--index", str(e5_index_path))
+    by_chunk, by_text = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert by_chunk["sentences"][0]["supported"], by_chunk
+    assert any("neighbouring chunk" in r for r in by_chunk["sentences"][0]["reasons"])
+    assert not by_text["sentences"][0]["supported"], by_text
