@@ -238,3 +238,19 @@ def slot_reasons(claim: str, best_clause: str, passage_text: str) -> list[str]:
                 reasons.append(f"where the passage gives {other}, the sentence gives {key}")
                 break
     return reasons
+
+
+def order_reasons(claim: str, best_clause: str, passage_text: str) -> list[str]:
+    """Counts of one clause given to each other's places: 'nhóm 2 và ... nhóm 1' where the clause says 'nhóm 1
+    và ... nhóm 2'. A count whose words on both sides are those of another count in the clause, while the
+    passage never writes it between those words."""
+    stated = _number_slots(best_clause)
+    everywhere = _number_slots(passage_text)
+    reasons = []
+    for key, prev, nxt in _number_slots(claim):
+        if not (prev and nxt):
+            continue
+        there = {k for k, p, n in stated if (p, n) == (prev, nxt)}
+        if there and key not in there and not any(k == key and (p, n) == (prev, nxt) for k, p, n in everywhere):
+            reasons.append(f"between '{prev}' and '{nxt}' the passage gives {', '.join(sorted(there))}, not {key}")
+    return reasons

@@ -101,6 +101,8 @@ def _replace_run(m: re.Match, text: str) -> str:
         return raw
     words = raw.lower().split()
     if len(words) == 1:
+        if words[0] == "năm" and re.search(r"\d\s*$", text[:m.start()]):
+            return raw  # "50 năm thành lập": years after a count, not a count of five
         if words[0] == "mười" or _is_lone_count(raw, text[m.end():]):
             value = vietnamese_value(words)
             return str(value) if value is not None else raw

@@ -13,8 +13,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from rag.cite.attribution import (negation_reasons, office_reasons, quantifier_reasons, range_reasons, role_reasons,
-                                  segment_coverages, slot_reasons, uncovered_segments)
+from rag.cite.attribution import (negation_reasons, office_reasons, order_reasons, quantifier_reasons, range_reasons,
+                                  role_reasons, segment_coverages, slot_reasons, uncovered_segments)
 from rag.cite.contrary import contrary_reasons, tone_form
 from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
@@ -100,8 +100,8 @@ class SupportChecker:
                     or {k for k, *_ in c.persons} & set(facts.persons)]
         relevant = anchored or ([best] if best else [])
         neighbour = self._neighbour(content, clauses, best)
-        if neighbour is not None and neighbour not in relevant:
-            relevant = relevant + [neighbour]
+        if neighbour is not None:  # the sentence joins two clauses: both are where its facts sit
+            relevant = list(dict.fromkeys(relevant + [best, neighbour]))
         reasons: list[str] = []
         notes: list[str] = []
         reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
@@ -180,7 +180,7 @@ class SupportChecker:
         for body in facts.bodies:
             if not any(contains_phrase(f, body) for f in forms):
                 reasons.append(f"'{body}' is not in the cited passage")
-        joined = " ".join(forms)  # a quotation may run on from one cited passage into the next
+        joined = " ".join(match_form(p.text) for p in passages)  # a quotation may run on into the next passage
         for quote in facts.quotes:
             if not contains_phrase(joined, match_form(quote)):
                 reasons.append(f"quotation “{quote}” is not in the cited passage")
@@ -236,6 +236,7 @@ class SupportChecker:
             content = self._content_groups(claim, seq, language)
             if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
                 reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
+            reasons += order_reasons(claim, best.text, " ".join(p.text for p in passages))
         # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words
         words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
                                                                       match_form(part))).split()
@@ -318,7 +319,9 @@ def _moved_words(contexts, clauses: list[Clause], min_syllables: int) -> list[st
         if not own:
             continue  # not stated at all: the presence check says so
         moved = {}
-        for w in dict.fromkeys(before + after):
+        # the two syllables right after a count name what it counts ("2 đảng viên"): a passage may leave them
+        # out ("cách chức 2"), so they are not asked of its own segment
+        for w in dict.fromkeys(before + after[2:]):
             if any(w in ctx for ctx in own):
                 continue
             holders = {k for c in clauses for k, ctx in c.numbers if k != key and w in ctx}

@@ -92,3 +92,15 @@ def test_evidence_over_two_neighbouring_passages_is_supported(checker):
     v = check(checker, sentence, first, second)
     assert v.supported, v.reasons
     assert not check(checker, sentence, first).supported  # one of them alone does not hold it
+
+
+def test_counts_given_to_each_others_places(checker):
+    passage = ("Mức học phí là 85.000 đồng/tháng đối với nhóm 1 và 100.000 đồng/tháng đối với nhóm 2. "
+               "Kỷ niệm 50 năm thành lập huyện.")
+    assert check(checker, "Mức học phí là 85.000 đồng/tháng đối với nhóm 1 và 100.000 đồng/tháng đối với nhóm 2 [1].",
+                 passage).supported
+    v = check(checker, "Mức học phí là 85.000 đồng/tháng đối với nhóm 2 và 100.000 đồng/tháng đối với nhóm 1 [1].", passage)
+    assert not v.supported, v.reasons
+    # "năm" after a count is years, not a second count of five
+    v = check(checker, "Kỷ niệm năm mươi năm thành lập huyện [1].", passage)
+    assert v.supported, v.reasons
