@@ -94,6 +94,20 @@ def office_reasons(claim_form: str, source_forms: list[str]) -> list[str]:
     return reasons
 
 
+def head_office_reasons(claim_form: str, source_forms: list[str]) -> list[str]:
+    """An office the sentence gives as held ('Bí thư Huyện ủy', 'trưởng phòng') that the passage writes only
+    with 'phó' before it, whoever it names or does not name: the deputy is not the head."""
+    written: dict[str, set[bool]] = {}
+    for f in source_forms:
+        for m in _ROLE.finditer(f):
+            written.setdefault(m.group(2), set()).add(m.group(1) == "pho ")
+    reasons = []
+    for office in dict.fromkeys(m.group(2) for m in _ROLE.finditer(claim_form) if m.group(1) is None):
+        if written.get(office) == {True}:
+            reasons.append(f"the passage names only a deputy ('pho {office}'), not the {office}")
+    return reasons
+
+
 def _same_body(a: str, b: str) -> bool:
     a_words, b_words = a.split(), b.split()
     k = min(len(a_words), len(b_words))

@@ -13,8 +13,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from rag.cite.attribution import (negation_reasons, office_reasons, order_reasons, quantifier_reasons, range_reasons,
-                                  role_reasons, segment_coverages, slot_reasons, uncovered_segments)
+from rag.cite.attribution import (head_office_reasons, negation_reasons, office_reasons, order_reasons,
+                                  quantifier_reasons, range_reasons, role_reasons, segment_coverages, slot_reasons,
+                                  uncovered_segments)
 from rag.cite.contrary import contrary_reasons, tone_form
 from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
@@ -227,6 +228,7 @@ class SupportChecker:
         local = [c.text for c in dict.fromkeys(relevant + ([best] if best else []))]
         reasons = role_reasons(form, facts.persons, [p.form for p in passages])
         reasons += office_reasons(form, [p.form for p in passages])
+        reasons += head_office_reasons(form, [p.form for p in passages])
         reasons += range_reasons(claim, [f"{p.header} {p.text}" for p in passages])
         reasons += quantifier_reasons(claim, local)
         reasons += contrary_reasons(tone_form(claim), [tone_form(t) for t in local])

@@ -104,3 +104,9 @@ def test_counts_given_to_each_others_places(checker):
     # "năm" after a count is years, not a second count of five
     v = check(checker, "Kỷ niệm năm mươi năm thành lập huyện [1].", passage)
     assert v.supported, v.reasons
+
+
+def test_an_office_written_only_for_a_deputy_is_not_the_heads(checker):
+    passage = "Ông Thanh xin tạm nghỉ để điều trị. Thời gian này, công việc được tạm giao cho một phó chủ tịch xã."
+    assert check(checker, "Công việc được tạm giao cho một phó chủ tịch xã [1].", passage).supported
+    assert not check(checker, "Công việc được tạm giao cho một chủ tịch xã [1].", passage).supported
