@@ -50,7 +50,7 @@ class SupportSettings:
     min_segment_coverage: float = 0.6  # ... must have this share of them in the passage
     min_moved_syllables: int = 2  # words next to a count that the passage gives only to another count
     min_local_segment_words: int = 3  # a part of the sentence with this many content words ...
-    min_local_segment_coverage: float = 0.0  # ... must have this share in the clauses it matches (0: off)
+    min_local_segment_coverage: float = 0.75  # ... must have this share in the clauses it matches (dev grid, 0: off)
     min_neighbour_gain: int = 2  # content words a neighbouring clause must add to be read with the best one
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
 
