@@ -9,7 +9,9 @@ tasks, which often hold no figure, no name and no forward word of their own, are
 
 The part of speech comes from pyvi's tagger (a project dependency, already loaded for word segmentation);
 only the first words of a clause are tagged, and the answer is cached per text. This is a grammatical
-class, not a word list: no verb is named here.
+class, not a word list: no verb is named here. The tagger errs on words that are both noun and verb:
+"đẩy mạnh" reads as a noun (a task missed), "công tác" as a verb (a result taken for a task); the
+plan's other signals (forward words, the section's tense, the years) stand beside it.
 """
 
 from __future__ import annotations

@@ -33,6 +33,9 @@ SPEECH = re.compile(r"(?<!\w)(nói|cho biết|khẳng định|phủ nhận|cho r
                      r"theo (?:ông|bà|anh|chị)|[“\"][^”\"]*?(?:\s[^”\"\s]+){4,}[”\"])(?!\w)", re.I)
 SPEECH_QUESTION = re.compile(r"\b(noi gi|noi the nao|phat bieu gi|cho biet gi|y kien|quan diem|say|said|says|"
                               r"tell|told|think|thinks|view|views|opinion|opinions|comment|comments)\b")
+# A clause that ends on its verb of saying ("…, ông Trà Văn Bắc – Phó bí thư … cho biết") only announces the
+# speech, which is in the next clause: quoted alone it says nothing.
+SPEECH_FRAME = re.compile(r"(?<!\w)(nói|cho biết|khẳng định|cho rằng|nhấn mạnh|thông tin|trao đổi với [^,.;:]{0,30})\W*$", re.I)
 # Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
 CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
 
