@@ -183,7 +183,7 @@ class SupportChecker:
                 reasons.append(f"'{body}' is not in the cited passage")
         joined = " ".join(match_form(p.text) for p in passages)  # a quotation may run on into the next passage
         for quote in facts.quotes:
-            if not contains_phrase(joined, match_form(quote)):
+            if not any(contains_phrase(f, match_form(quote)) for f in forms + [joined]):
                 reasons.append(f"quotation “{quote}” is not in the cited passage")
         return reasons
 
