@@ -24,7 +24,7 @@ from rag.embed.registry import Embedder
 from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import normalize
 from rag.cite.facts import extract_facts, find_numbers
-from rag.cite.text import contains_phrase, match_form, match_syllables, sentence_language
+from rag.cite.text import ABBREVIATIONS, contains_phrase, match_form, match_syllables, sentence_language
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
@@ -113,7 +113,8 @@ class SupportChecker:
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
-        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour)
+        unsaid = frozenset(w for n in notes if n.startswith("place '") for w in n.split("'")[1].split())
+        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour, unsaid)
         s = self.settings
         similarity = None
         if language == "en":
@@ -219,7 +220,8 @@ class SupportChecker:
                     break
         return reasons
 
-    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq, neighbour=None) -> list[str]:
+    def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq, neighbour=None,
+                              unsaid: frozenset[str] = frozenset()) -> list[str]:
         """Roles of people, wholes against parts, negation, and clauses the passage says nothing of."""
         if language == "en":
             return []
@@ -251,9 +253,14 @@ class SupportChecker:
         # A part whose words are in the passage, but not in the clauses the sentence matches: a clause of the
         # same article (its words are the passage's words) added to a supported sentence.
         near = [match_form(c.text) for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
+        # an abbreviation stays beside its expansion in a match form ("hu huyen uy"), and a place the source
+        # leaves unstated is only noted: neither is asked of the clauses;
+        # names and places are checked as facts, wherever the passage states them (often a sentence earlier)
+        named = unsaid | {w for n in facts.names for w in n.split()}
+        local_words = lambda part: [w for w in words(part) if w not in _ABBREVIATION_FORMS and w not in named]  # noqa: E731
         if near and not uncovered and s.min_local_segment_coverage > 0:
             for part, share in segment_coverages(claim, near + [match_form(p.header) for p in passages if p.header],
-                                                 words, s.min_local_segment_words):
+                                                 local_words, s.min_local_segment_words):
                 if share < s.min_local_segment_coverage:
                     reasons.append(f"the clauses this sentence matches do not say '{part}' ({share:.0%} of its words)")
         return reasons
@@ -292,6 +299,8 @@ class SupportChecker:
         query = np.asarray(self.embedder.embed_query(claim), dtype=np.float32)
         return float(max(self._vectors.get(t, np.zeros_like(query)) @ query for t in texts))
 
+
+_ABBREVIATION_FORMS = frozenset(match_form(k).split()[0] for k in ABBREVIATIONS if match_form(k))
 
 # Vietnamese classifiers that count without naming what is counted ("khai trừ 5 trường hợp", "36 người",
 # "120 lượt"): the passage may give the count bare or with the noun itself, so they are not asked of its words.
