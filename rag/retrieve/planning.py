@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rag.retrieve.question_types import question_type
+from rag.retrieve.question_types import outside_quotes, question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
 from rag.text.accents import AccentRestorer
@@ -143,8 +143,14 @@ def plan_query(
     searched = restorer.restore(question) if restorer and language == "vi" else question
     places, unknown = named_places(question, gazetteer)
     years = question_years(question)
-    kind = answer_type(question)
-    qtype = question_type(question, kind)
+    # the type is read from what is asked, not from the title the question quotes ("Bài báo “… nhiệm vụ
+    # năm 2018” đưa tin gì?" asks for a report); a question whose only cues are quoted keeps the old reading
+    asked = outside_quotes(question)
+    kind = answer_type(asked)
+    qtype = question_type(asked, kind)
+    if qtype == "factoid" and asked != question:
+        kind = answer_type(question)
+        qtype = question_type(question, kind)
     text = searched
     history = [normalize(h) for h in (history or []) if h and h.strip()]
     if history:
