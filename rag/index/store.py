@@ -66,14 +66,17 @@ def _from_json(cls: type, data: dict):
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None, late_chunking: bool = False,
+    progress: bool = False, cache=None, late_chunking: bool = False, pooled_chunks: bool = False,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
     `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
     `late_chunking` and an embedder that exposes token states, answer units take their vectors from
     their chunk's forward pass (rag/embed/late.py) instead of a pass of their own: faster, but it cost
-    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5)."""
+    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5).
+    With `pooled_chunks` (and such an embedder), chunks get no pass of their own: a chunk's vector is pooled
+    from its header's and answer units' passes (rag/embed/pooled.py)."""
     from rag.embed.late import embed_chunks_and_units, supports_late
+    from rag.embed.pooled import embed_pooled, supports_pooled
     import importlib.metadata as md
 
     def embed(texts: list[str]):
@@ -90,7 +93,11 @@ def build_index(
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
     late = late_chunking and supports_late(embedder)
-    if late:
+    pooled = pooled_chunks and not late and supports_pooled(embedder)
+    if pooled:
+        vectors, unit_vectors = embed_pooled(embedder, [[c.header(), *answer_units(c)] for c in chunks],
+                                             [u for _, u in units], cache=cache, progress=progress)
+    elif late:
         vectors, unit_vectors = embed_chunks_and_units(embedder, [embedding_text(c) for c in chunks], units,
                                                        cache=cache, progress=progress)
     else:
@@ -108,7 +115,8 @@ def build_index(
     manifest = {
         "format_version": FORMAT_VERSION,
         "embedder": {"spec": embedder.spec, "dim": int(embedder.dim),
-                     "unit_vectors": "late" if late else "separate"},
+                     "unit_vectors": "late" if late else "separate",
+                     "chunk_vectors": "pooled" if pooled else "whole"},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
         "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
