@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
 from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
+from rag.index import term_stats
+from rag.index.term_stats import TermStats
 from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
@@ -45,10 +47,20 @@ class Index:
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
     unit_vectors: np.ndarray
     unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
+    # Counted from `units` on first use unless load_index read them; not carried over by dataclasses.replace
+    # (an index with other units must not keep these).
+    _term_stats: TermStats | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def chunk_by_id(self) -> dict[str, Chunk]:
         return {c.id: c for c in self.chunks}
+
+    @property
+    def term_stats(self) -> TermStats:
+        """Document frequencies over the answer units (rag/index/term_stats.py)."""
+        if self._term_stats is None:
+            self._term_stats = TermStats.count(text for _, text in self.units)
+        return self._term_stats
 
 
 def corpus_hash(articles: list[Article]) -> str:
@@ -166,6 +178,7 @@ def save_index(index: Index, path: Path) -> None:
         faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
         index.lexical.save(tmp / "bm25")
         index.unit_lexical.save(tmp / "bm25_units")
+        index.term_stats.save(tmp / term_stats.FILE)
         manifest = dict(index.manifest)
         manifest["files"] = {
             str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
@@ -339,6 +352,8 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
         str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
+    # Indexes saved before term_df.json existed count the frequencies on first use instead.
+    stats = read(term_stats.FILE, lambda f: TermStats.load(f, len(units))) if term_stats.FILE in manifest["files"] else None
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")
     found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
     if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
@@ -347,5 +362,7 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
             f"dim {vectors.d}): edited or from another build; " + REBUILD_HINT.format(path=path))
     if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
         raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
-    return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
-                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
+    index = Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+                  vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
+    index._term_stats = stats
+    return index
