@@ -25,7 +25,7 @@ from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
 from rag.index import term_stats
 from rag.index.term_stats import TermStats
-from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
+from rag.index.vectors import EXACT_SEARCH_LIMIT, HalfPrecisionRows, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
@@ -45,7 +45,7 @@ class Index:
     vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
-    unit_vectors: np.ndarray
+    unit_vectors: np.ndarray  # or HalfPrecisionRows once loaded: rows read as float32 when indexed
     unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
     # Counted from `units` on first use unless load_index read them; not carried over by dataclasses.replace
     # (an index with other units must not keep these).
@@ -342,12 +342,12 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
                                     + REBUILD_HINT.format(path=path)) from exc
 
     def jsonl(convert):
-        return lambda file: [convert(row) for row in read_jsonl(file, "index file")]
+        return lambda file: [convert(row) for row in read_jsonl(file, "index file", at_once=True)]
 
     chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
     articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
-    unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
+    unit_vectors = read("units.npy", lambda f: HalfPrecisionRows(np.load(f, mmap_mode="r")))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
         str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
