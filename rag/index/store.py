@@ -73,8 +73,11 @@ def corpus_hash(articles: list[Article]) -> str:
 def _from_json(cls: type, data: dict):
     """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
     again, lists tuples again."""
-    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return cls(**{**data, "place": Place(**data["place"])})
+    for key, value in data.items():  # the row is fresh from the parser: changed in place, not copied
+        if type(value) is list:
+            data[key] = tuple(value)
+    data["place"] = Place(**data["place"])
+    return cls(**data)
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
