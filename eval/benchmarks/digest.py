@@ -2,7 +2,9 @@
 
 Articles: the first --articles Party/government VietNews articles of ../shared/data/vietnews (read at run
 time, never copied): a title or abstract naming a Party or state body or office (the regex below), and a
-body of 250-700 words. They are indexed together in a temporary folder.
+body of 250-700 words, after the first --skip such articles. They are indexed together in a temporary folder.
+Development and test split by article: the digest code is developed on the first 30 (`--skip 0`, the
+default); `--skip 30 --articles 60` are articles it was not developed on, run once with the code frozen.
 Questions: "Bài báo “<title>” đưa tin gì?" and "What does the article “<title>” report?".
 Facts of an article: the numbers and the names (runs of two or more capitalised words) of its human-written
 abstract that also occur in its body and not in its title, compared without diacritics.
@@ -11,7 +13,8 @@ sentences cut to the same number of words as our answer), in the same run; their
 answer length in words and the median time per question.
 
 Usage (from the repository root):
-  python -m eval.benchmarks.digest [--articles 30] [--vietnews PATH] [--index DIR]
+  python -m eval.benchmarks.digest [--articles 30] [--skip 0] [--vietnews PATH] [--index DIR]
+                                   [--set NAME=VALUE ...]   # try other SynthesisSettings (development only)
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import rag.answer.synthesis as synthesis
 from rag.answer.salience import capitalised_names
 from rag.config import Config
 from rag.evaluate.metrics import fact_met, strip_markers
@@ -38,12 +43,16 @@ PARTY_OR_STATE = re.compile(r"(đảng|tỉnh ủy|tỉnh uỷ|huyện ủy|huy�
 _NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,/]\d+)*%?(?![\w])")
 
 
-def select_articles(path: Path, n: int) -> list[dict]:
-    chosen = []
+def select_articles(path: Path, n: int, skip: int = 0) -> list[dict]:
+    """The Party/government articles of the file in order, from the (skip+1)-th: n of them."""
+    chosen, skipped = [], 0
     with gzip.open(path, "rt", encoding="utf-8") as source:
         for line in source:
             row = json.loads(line)
             if PARTY_OR_STATE.search(row["title"] + " " + row["abstract"]) and 250 <= len(row["body"].split()) <= 700:
+                if skipped < skip:
+                    skipped += 1
+                    continue
                 chosen.append(row)
                 if len(chosen) == n:
                     break
@@ -72,12 +81,24 @@ def lead(body: str, words: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=30)
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N articles (0: the development "
+                        "articles; 30: articles the digest was not developed on)")
     parser.add_argument("--vietnews", type=Path, default=Path("../shared/data/vietnews/vietnews-5000.jsonl.gz"))
     parser.add_argument("--index", type=Path, help="reuse (or build) the index here")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="answer with this SynthesisSettings field changed (a float), to compare settings")
     args = parser.parse_args()
+    overrides = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in synthesis.SynthesisSettings.__dataclass_fields__ or not value:
+            parser.error(f"--set {item}: expected NAME=VALUE with NAME a field of SynthesisSettings")
+        overrides[name] = type(getattr(synthesis.SynthesisSettings(), name))(float(value))
+    if overrides:  # the extractive generator builds its Synthesiser with the default settings
+        synthesis.Synthesiser.__init__.__defaults__ = (replace(synthesis.SynthesisSettings(), **overrides),)
     if not args.vietnews.exists():
         parser.error(f"{args.vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
-    rows = select_articles(args.vietnews, args.articles)
+    rows = select_articles(args.vietnews, args.articles, args.skip)
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index or Path(tmp) / "index"
         if not (index / "manifest.json").exists():
@@ -107,7 +128,7 @@ def main() -> int:
                 leads.append(sum(fact_met((f,), baseline) for f in facts) / len(facts))
                 lengths.append(words)
     recall, lead_recall = statistics.mean(ours), statistics.mean(leads)
-    print(f"articles {len(rows)}, questions with facts {n_questions} (vi + en), declined {declined}")
+    print(f"articles {len(rows)} (after skipping {args.skip}), questions with facts {n_questions} (vi + en), declined {declined}")
     print(f"fact recall: ours {recall:.3f}  LEAD at equal length {lead_recall:.3f}  ratio {recall / lead_recall:.2f}")
     print(f"median answer words {statistics.median(lengths):.0f}; median time per question {statistics.median(times):.0f} ms")
     return 0

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(r"[,:]\s+")
+# A comma or colon, or a full stop with its space lost ("nhiệm kỳ 2021-2026.Thực hiện tốt …": two sentences
+# the splitter saw as one; a lowercase letter or digit before it, so "TP.HCM" is not cut).
+_BOUNDARY = re.compile(r"[,:]\s+|(?<=[a-zà-ỹđ0-9])\.(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
 _OPEN, _CLOSE = "“\"«(", "”\"»)"
 
 
@@ -42,7 +44,7 @@ def clauses(sentence: str, long_words: int = 20, min_words: int = 6, item_words:
     for i, m in enumerate(marks, start=1):
         before = len(sentence[edges[i - 1]:m.start()].split())
         after = len(sentence[m.end():edges[i + 1]].split())
-        if before >= item_words and after >= phrase_words:
+        if m.group(0) == "." or (before >= item_words and after >= phrase_words):
             starts.append(m.end())
     spans: list[tuple[int, int]] = []
     begin = 0

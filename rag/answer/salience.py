@@ -25,6 +25,17 @@ TITLED = re.compile(r"(?<!\w)(?:đ/c|ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ]")
 # questions ("chức vụ nào", "đơn vị nào", "which positions") ask for roles and bodies.
 PEOPLE_QUESTION = re.compile(r"\b(ai|nguoi|can bo|lanh dao|dong chi|dai bieu|who|whom|people|persons|leaders|"
                               r"officials|members|attended)\b")
+# Reported speech: the verbs of saying of Vietnamese news (verba dicendi: "nói", "cho biết", "khẳng định",
+# "phủ nhận", …), the attribution "theo ông/bà X", and a direct quotation of five words or more. A question
+# about what someone said or thinks (SPEECH_QUESTION, accent-folded, both languages) wants those pieces.
+SPEECH = re.compile(r"(?<!\w)(nói|cho biết|khẳng định|phủ nhận|cho rằng|nhấn mạnh|trả lời|giải thích|thừa nhận|"
+                     r"chia sẻ|phát biểu|bày tỏ|lý giải|nêu rõ|lưu ý|lên tiếng|thông tin thêm|phân tích|"
+                     r"theo (?:ông|bà|anh|chị)|[“\"][^”\"]*?(?:\s[^”\"\s]+){4,}[”\"])(?!\w)", re.I)
+SPEECH_QUESTION = re.compile(r"\b(noi gi|noi the nao|phat bieu gi|cho biet gi|y kien|quan diem|say|said|says|"
+                              r"tell|told|think|thinks|view|views|opinion|opinions|comment|comments)\b")
+# A clause that ends on its verb of saying ("…, ông Trà Văn Bắc – Phó bí thư … cho biết") only announces the
+# speech, which is in the next clause: quoted alone it says nothing.
+SPEECH_FRAME = re.compile(r"(?<!\w)(nói|cho biết|khẳng định|cho rằng|nhấn mạnh|thông tin|trao đổi với [^,.;:]{0,30})\W*$", re.I)
 # Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
 CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
 
@@ -39,8 +50,9 @@ def context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
             named = years_mentioned(sentence)
             out.append((sentence, named or current))
             if named:
-                last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", sentence))
-                current = (int(last[-1].group(0)),) if last else named
+                # the last year written, or the last range whole ("nhiệm kỳ 2021-2026" is about 2021 too)
+                last = list(re.finditer(r"(?<!\d)(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?(?!\d)", sentence))
+                current = (years_mentioned(last[-1].group(0)) or named) if last else named
     return out
 
 

@@ -32,3 +32,11 @@ def test_an_enumeration_of_short_items_is_not_cut_but_a_new_phrase_is():
                 "của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội")
     assert clauses(sentence) == ["Lãnh đạo, chỉ đạo, thực hiện tốt công tác kiểm tra, giám sát của Đảng",
                                  "nâng cao chất lượng hoạt động của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội"]
+
+
+def test_a_full_stop_that_lost_its_space_ends_a_clause_but_an_abbreviation_does_not():
+    sentence = ("Đại hội đại biểu phụ nữ và Đại hội Hội Chữ thập đỏ các cấp, nhiệm kỳ 2021-2026.Thực hiện tốt Kết luận "
+                "số 96 của Ban Thường vụ Tỉnh ủy về nâng cao chất lượng hoạt động của chi đoàn tại TP.HCM")
+    parts = clauses(sentence)
+    assert any(p.startswith("Thực hiện tốt Kết luận số 96") for p in parts)
+    assert not any(p.startswith("HCM") for p in parts)
