@@ -203,7 +203,7 @@ class QueryPlanner:
     def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
         articles = list(articles)
         return cls(Gazetteer.from_articles(articles),
-                   AccentRestorer.from_texts([f"{a.title}\n{a.text}" for a in articles]))
+                   AccentRestorer.lazy(lambda: (f"{a.title}\n{a.text}" for a in articles)))
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
         return plan_query(question, self.gazetteer, history, self.restorer)
