@@ -27,7 +27,7 @@ from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, 
 from rag.index.constraints import place_keys
 from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
-from rag.retrieve.question_types import outside_quotes, without_cues
+from rag.retrieve.question_types import QUOTED, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.vietnamese import fold, folded_syllables
 
@@ -303,6 +303,26 @@ class Synthesiser:
 
     # ------------------------------------------------------------------ the answer
 
+    def _named_first(self, plan: QueryPlan, hits: list[Hit]) -> list[Hit]:
+        """The article whose title the question quotes, first: "Bài báo “<title>” đưa tin gì?" names its article,
+        which the search may rank below another on the same subject. Titles compare accent-folded, spacing aside."""
+        quoted = {" ".join(folded_syllables(q)) for q in QUOTED.findall(plan.question)}
+        if not quoted:
+            return hits
+        by_title = getattr(self.gen, "_article_by_title", None)
+        if by_title is None:  # built once per index (the generator lives as long as it)
+            by_title = {" ".join(folded_syllables(a.title)): i for i, a in self.index.articles.items()}
+            self.gen._article_by_title = by_title
+        for title in quoted:
+            article_id = by_title.get(title)
+            if article_id is not None:
+                named = [h for h in hits if h.chunk.article_id == article_id]
+                if not named:
+                    rows = self.gen._rows_of_article.get(article_id, [])
+                    named = [Hit(chunk=self.index.chunks[rows[0]], score=0.0, row=rows[0])] if rows else []
+                return named + [h for h in hits if h.chunk.article_id != article_id]
+        return hits
+
     def _covered(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> bool:
         """Whether the articles found are about the question. A question naming places or people
         ("Gia Lâm", "Sóc Trăng") is covered when the articles found name them all; otherwise the extractive
@@ -331,6 +351,7 @@ class Synthesiser:
     def answer(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> Draft:
         s = self.settings
         kind = plan.question_type
+        hits = self._named_first(plan, hits)
         if not self._covered(plan, hits, vector):
             return Draft(decline_text(plan), (), False)
         by_row = {h.row: h for h in hits}
