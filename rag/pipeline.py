@@ -145,7 +145,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
     index = load_index(config.index, embedder_spec=spec)
     if config.vector_store.startswith("milvus:"):
         # Vectors (with place/year metadata) served by Milvus; BM25, chunks and answer units stay local.
-        index = replace(index, vectors=attach_milvus(index, config.vector_store.partition(":")[2]))
+        index = index.with_vectors(attach_milvus(index, config.vector_store.partition(":")[2]))
     embedder = embedder or make_embedder(spec)
     faiss_module().omp_set_num_threads(1)
     planner = QueryPlanner.from_articles(index.articles.values())

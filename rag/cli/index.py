@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from rag.cli.common import add_common, config_from_args, eprint
+from rag.embed.pooled import BUILD_DEFAULT
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
             for folder in remove_stale_builds(config.index):
                 eprint(f"removed {folder.name}, left by an interrupted build")
             index = build_index(report.articles, embedder, config.index, progress=not args.quiet, cache=cache,
-                                late_chunking=args.late_chunking)
+                                late_chunking=args.late_chunking, pooled_chunks=args.chunk_vectors == "pooled")
             save_index(index, config.index)
     finally:
         if cache is not None:
@@ -87,6 +88,12 @@ def register(commands) -> None:
     build.add_argument("--late-chunking", dest="late_chunking", action="store_true",
                        help="sentence vectors from their chunk's pass (e5-small-torch): ~1.5-2x faster builds, "
                             "XQuAD hit@1 1-2.5 points lower (eval/BENCHMARKS.md)")
+    build.add_argument("--chunk-vectors", dest="chunk_vectors", choices=("whole", "pooled"), default=BUILD_DEFAULT,
+                       help=f"how chunk vectors are made (default {BUILD_DEFAULT}). whole: a pass per chunk besides its "
+                            "sentences' passes; pooled: a "
+                            "chunk's vector pooled from its header's and sentences' own passes, no chunk pass "
+                            "(e5-small-torch): ~1.3-3x faster builds, XQuAD vi hit@1 1.3 points lower, en 1.3 "
+                            "higher (eval/BENCHMARKS.md §5). Embedders without token states embed chunks whole")
     build.add_argument("--no-cache", dest="no_cache", action="store_true",
                        help="embed everything again instead of reusing cached embeddings (RAG_CACHE_DIR)")
     build.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another process is writing the index")

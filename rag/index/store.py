@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -23,7 +23,9 @@ from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
 from rag.ingest.jsonl import read_jsonl, write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
-from rag.index.vectors import EXACT_SEARCH_LIMIT, VectorStore, faiss_module, make_vector_index
+from rag.index import article_years, term_stats
+from rag.index.term_stats import TermStats
+from rag.index.vectors import EXACT_SEARCH_LIMIT, HalfPrecisionRows, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
@@ -43,12 +45,36 @@ class Index:
     vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
     units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
-    unit_vectors: np.ndarray
+    unit_vectors: np.ndarray  # or HalfPrecisionRows once loaded: rows read as float32 when indexed
     unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
+    # Counted from `units` on first use unless load_index read them; not carried over by dataclasses.replace
+    # (an index with other units must not keep these).
+    _term_stats: TermStats | None = field(default=None, init=False, repr=False, compare=False)
+    _article_years: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def chunk_by_id(self) -> dict[str, Chunk]:
         return {c.id: c for c in self.chunks}
+
+    @property
+    def term_stats(self) -> TermStats:
+        """Document frequencies over the answer units (rag/index/term_stats.py)."""
+        if self._term_stats is None:
+            self._term_stats = TermStats.count(text for _, text in self.units)
+        return self._term_stats
+
+    def with_vectors(self, vectors: VectorStore) -> "Index":
+        """The same index searched through another vector store (Milvus), keeping what was read or counted."""
+        other = replace(self, vectors=vectors)
+        other._term_stats, other._article_years = self._term_stats, self._article_years
+        return other
+
+    @property
+    def article_years(self) -> dict[str, set[int]]:
+        """The years each article lets a year constraint through for (rag/index/article_years.py)."""
+        if self._article_years is None:
+            self._article_years = article_years.find(self.articles.values())
+        return self._article_years
 
 
 def corpus_hash(articles: list[Article]) -> str:
@@ -61,19 +87,25 @@ def corpus_hash(articles: list[Article]) -> str:
 def _from_json(cls: type, data: dict):
     """An Article or Chunk from its JSON line (as `dataclasses.asdict` wrote it): the place an object
     again, lists tuples again."""
-    data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return cls(**{**data, "place": Place(**data["place"])})
+    for key, value in data.items():  # the row is fresh from the parser: changed in place, not copied
+        if type(value) is list:
+            data[key] = tuple(value)
+    data["place"] = Place(**data["place"])
+    return cls(**data)
 
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
-    progress: bool = False, cache=None, late_chunking: bool = False,
+    progress: bool = False, cache=None, late_chunking: bool = False, pooled_chunks: bool = False,
 ) -> Index:
     """Chunk, embed and index articles in memory (nothing is written: call `save_index`). With an
     `EmbeddingCache`, texts embedded before (by the same embedder) are not embedded again. With
     `late_chunking` and an embedder that exposes token states, answer units take their vectors from
     their chunk's forward pass (rag/embed/late.py) instead of a pass of their own: faster, but it cost
-    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5)."""
+    XQuAD hybrid hit@1 1.0 (vi) and 2.5 (en) points, so it is off unless asked for (eval/BENCHMARKS.md §5).
+    With `pooled_chunks` (and such an embedder), chunks get no pass of their own: a chunk's vector is pooled
+    from its header's and answer units' passes (rag/embed/pooled.py)."""
     from rag.embed.late import embed_chunks_and_units, supports_late
+    from rag.embed.pooled import embed_pooled, supports_pooled
     import importlib.metadata as md
 
     def embed(texts: list[str]):
@@ -90,7 +122,11 @@ def build_index(
                 seen.add((chunk.article_id, unit))
                 units.append((row, unit))
     late = late_chunking and supports_late(embedder)
-    if late:
+    pooled = pooled_chunks and not late and supports_pooled(embedder)
+    if pooled:
+        vectors, unit_vectors = embed_pooled(embedder, [[c.header(), *answer_units(c)] for c in chunks],
+                                             [u for _, u in units], cache=cache, progress=progress)
+    elif late:
         vectors, unit_vectors = embed_chunks_and_units(embedder, [embedding_text(c) for c in chunks], units,
                                                        cache=cache, progress=progress)
     else:
@@ -108,7 +144,8 @@ def build_index(
     manifest = {
         "format_version": FORMAT_VERSION,
         "embedder": {"spec": embedder.spec, "dim": int(embedder.dim),
-                     "unit_vectors": "late" if late else "separate"},
+                     "unit_vectors": "late" if late else "separate",
+                     "chunk_vectors": "pooled" if pooled else "whole"},
         "chunking": settings.as_dict(),
         "vector_index": "flat" if len(chunks) < EXACT_SEARCH_LIMIT else "hnsw",
         "lexical": {"engine": "bm25s", "tokens": LEXICAL_TOKENS},
@@ -166,6 +203,8 @@ def save_index(index: Index, path: Path) -> None:
         faiss_module().write_index(index.vectors, str(tmp / "vectors.faiss"))
         index.lexical.save(tmp / "bm25")
         index.unit_lexical.save(tmp / "bm25_units")
+        index.term_stats.save(tmp / term_stats.FILE)
+        article_years.save(index.article_years, tmp / article_years.FILE)
         manifest = dict(index.manifest)
         manifest["files"] = {
             str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
@@ -329,16 +368,20 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
                                     + REBUILD_HINT.format(path=path)) from exc
 
     def jsonl(convert):
-        return lambda file: [convert(row) for row in read_jsonl(file, "index file")]
+        return lambda file: [convert(row) for row in read_jsonl(file, "index file", at_once=True)]
 
     chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
     articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
     units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
-    unit_vectors = read("units.npy", lambda f: np.load(f).astype(np.float32))
+    unit_vectors = read("units.npy", lambda f: HalfPrecisionRows(np.load(f, mmap_mode="r")))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
         str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
+    # Indexes saved before these files existed count the frequencies and find the years on first use instead.
+    stats = read(term_stats.FILE, lambda f: TermStats.load(f, len(units))) if term_stats.FILE in manifest["files"] else None
+    years = (read(article_years.FILE, lambda f: article_years.load(f, (a.id for a in articles)))
+             if article_years.FILE in manifest["files"] else None)
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")
     found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
     if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
@@ -347,5 +390,7 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
             f"dim {vectors.d}): edited or from another build; " + REBUILD_HINT.format(path=path))
     if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
         raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
-    return Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
-                 vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
+    index = Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+                  vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
+    index._term_stats, index._article_years = stats, years
+    return index

@@ -161,7 +161,9 @@ def add_articles(index_path: Path, files: list[Path], embedder: Embedder, names:
             if fresh:
                 articles = [a for _, a in fresh]
                 settings = ChunkSettings(**{k: v for k, v in current.manifest["chunking"].items() if k != "tokenizer"})
-                new = build_index(articles, embedder, index_path, settings)
+                # new chunks get their vectors the way the index's were made (rag/embed/pooled.py)
+                pooled = current.manifest["embedder"].get("chunk_vectors") == "pooled"
+                new = build_index(articles, embedder, index_path, settings, pooled_chunks=pooled)
                 merged = merge(current, new, articles)
                 save_index(merged, index_path)
                 report.index = merged

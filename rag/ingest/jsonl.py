@@ -43,14 +43,19 @@ def read_jsonl_text(path: Path) -> str:
 
 
 def read_jsonl(path: Path, what: str = "file", *, skip_bad: bool = False,
-               warnings: list[str] | None = None) -> list[dict]:
+               warnings: list[str] | None = None, at_once: bool = False) -> list[dict]:
     """Objects of a JSONL file, blank lines skipped. A line that is not a JSON object raises an InputError
-    naming it, or with `skip_bad` is left out (and named in `warnings` when given)."""
+    naming it, or with `skip_bad` is left out (and named in `warnings` when given). `at_once` (for files this
+    program wrote, such as an index's) parses every line in one call first (`_all_objects`)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what} {path} does not exist")
+    text = read_jsonl_text(path)
+    rows = _all_objects(text) if at_once else None
+    if rows is not None:
+        return rows
     rows = []
-    for number, value, problem in jsonl_values(read_jsonl_text(path)):
+    for number, value, problem in jsonl_values(text):
         if problem is None and not isinstance(value, dict):
             problem = "each line must be a JSON object"
         if problem is None:
@@ -60,6 +65,23 @@ def read_jsonl(path: Path, what: str = "file", *, skip_bad: bool = False,
         elif warnings is not None:
             warnings.append(f"skipped {path.name}:{number}: {problem}")
     return rows
+
+
+def _all_objects(text: str) -> list[dict] | None:
+    """Every line's object when each non-blank line is one JSON object, parsed in one call (an index's
+    90k-line units.jsonl: 3x faster than line by line); None otherwise, and the caller reads line by line
+    to name the bad line. Each line is wrapped in its own brackets and parsed strictly with the newlines
+    kept (our writer escapes control characters), so a string cut across two lines fails and is read line
+    by line. A file crafted to balance brackets across lines could still parse differently: only for files
+    this program wrote and checked (an index's, sized by its manifest)."""
+    lines = [line for _, line in jsonl_lines(text)]
+    try:
+        values = json.loads("[[" + "],\n[".join(lines) + "]]") if lines else []
+    except json.JSONDecodeError:
+        return None
+    if len(values) != len(lines) or not all(len(v) == 1 and isinstance(v[0], dict) for v in values):
+        return None  # a line held two values ("{...}, {...}") or something other than an object
+    return [v[0] for v in values]
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> int:

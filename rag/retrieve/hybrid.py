@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.index.constraints import filter_years, place_keys
+from rag.index.constraints import place_keys
 from rag.embed.registry import Embedder
 from rag.index.store import Index
 from rag.schema import Hit, QueryPlan
@@ -73,7 +73,6 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._article_years = {a.id: filter_years(a) for a in index.articles.values()}
         self._article_place_keys = {a.id: place_keys(a.place) for a in index.articles.values()}
         # A district in the plan filters; a province only boosts (see `satisfies` and `retrieve`).
         self._district_keys = {fold(a.place.district) for a in index.articles.values() if a.place.district}
@@ -84,6 +83,12 @@ class HybridRetriever:
         self._unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
         self._units_by_chunk = np.argsort(self._unit_rows, kind="stable")
         self._unit_starts = np.searchsorted(self._unit_rows[self._units_by_chunk], np.arange(len(index.chunks) + 1))
+
+    @property
+    def _article_years(self) -> dict[str, set[int]]:
+        """The years each article lets a year constraint through for: saved with the index, or found on
+        the first question that names a year (~0.5 s at 5,000 articles)."""
+        return self.index.article_years
 
     def query_vector(self, plan: QueryPlan) -> np.ndarray:
         return self.embedder.embed_query(plan.text)
@@ -146,7 +151,7 @@ class HybridRetriever:
         key = (tuple(plan.places), tuple(plan.unknown_places), tuple(plan.years))
         mask = self._allowed_cache.get(key)
         if mask is None:
-            keeps = {article_id: self.satisfies(plan, article_id) for article_id in self._article_years}
+            keeps = {article_id: self.satisfies(plan, article_id) for article_id in self.index.articles}
             mask = np.fromiter((keeps[c.article_id] for c in self.index.chunks), dtype=bool, count=len(self.index.chunks))
             if len(self._allowed_cache) >= 64:
                 self._allowed_cache.clear()
@@ -159,9 +164,11 @@ class HybridRetriever:
         district_keys = [p for p in plan.places if p in self._district_keys]
         if district_keys and not (self._article_place_keys[article_id] & set(district_keys)):
             return False
+        if not plan.years:
+            return True
         known_years = self._article_years[article_id]
         # An article with no date and no year in it (encyclopedic text) cannot be ruled out by year.
-        if plan.years and known_years and not (known_years & set(plan.years)):
+        if known_years and not (known_years & set(plan.years)):
             return False
         return True
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rag.retrieve.question_types import question_type
+from rag.retrieve.question_types import outside_quotes, question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
 from rag.text.accents import AccentRestorer
@@ -143,8 +143,14 @@ def plan_query(
     searched = restorer.restore(question) if restorer and language == "vi" else question
     places, unknown = named_places(question, gazetteer)
     years = question_years(question)
-    kind = answer_type(question)
-    qtype = question_type(question, kind)
+    # the type is read from what is asked, not from the title the question quotes ("Bài báo “… nhiệm vụ
+    # năm 2018” đưa tin gì?" asks for a report); a question whose only cues are quoted keeps the old reading
+    asked = outside_quotes(question)
+    kind = answer_type(asked)
+    qtype = question_type(asked, kind)
+    if qtype == "factoid" and asked != question:
+        kind = answer_type(question)
+        qtype = question_type(question, kind)
     text = searched
     history = [normalize(h) for h in (history or []) if h and h.strip()]
     if history:
@@ -197,7 +203,7 @@ class QueryPlanner:
     def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
         articles = list(articles)
         return cls(Gazetteer.from_articles(articles),
-                   AccentRestorer.from_texts([f"{a.title}\n{a.text}" for a in articles]))
+                   AccentRestorer.lazy(lambda: (f"{a.title}\n{a.text}" for a in articles)))
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
         return plan_query(question, self.gazetteer, history, self.restorer)

@@ -62,6 +62,16 @@ _CUES: tuple[tuple[str, str], ...] = (
                r"|what did|what does|what was said|what happened to|how did|overview|outcome|outcomes)\b"),
 )
 
+# A quoted span: the title of the article a question names ("Bài báo “… nhiệm vụ năm 2018” đưa tin gì?"). Its
+# words name the article; they are not the question's cue words.
+QUOTED = re.compile(r"[“\"«][^”\"»]+[”\"»]")
+
+
+def outside_quotes(question: str) -> str:
+    """The question without its quoted spans: the words that say what is asked."""
+    return QUOTED.sub(" ", question)
+
+
 # Answer types whose question wants one typed fact ("bao nhiêu", "khi nào", "ở đâu").
 _FACTOID_ANSWER_TYPES = ("number", "date", "place")
 

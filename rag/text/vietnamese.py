@@ -152,7 +152,21 @@ def split_clauses(sentence: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _pyvi_tokenizer():
-    from pyvi import ViTokenizer  # lazy: pyvi loads a CRF model (~0.5 s)
+    """pyvi's tokenizer, imported on first use (it unpickles a CRF model).
+
+    The pickled model is a sklearn_crfsuite.CRF, whose module imports scikit-learn only for a base class
+    (sklearn_crfsuite/compat.py falls back to a plain class when scikit-learn is missing). Importing
+    scikit-learn pulls in scipy and pandas: 1.3 s of CPU of a `rag ask` cold start, against 0.2 s
+    without (eval/BENCHMARKS.md §5). So the compat module is given its own fallback before pyvi loads,
+    unless sklearn_crfsuite is already imported; prediction never uses the base class."""
+    import sys
+    import types
+
+    if "sklearn_crfsuite" not in sys.modules:
+        compat = types.ModuleType("sklearn_crfsuite.compat")
+        compat.BaseEstimator = type("BaseEstimator", (), {"__module__": "sklearn_crfsuite.compat"})
+        sys.modules["sklearn_crfsuite.compat"] = compat
+    from pyvi import ViTokenizer
 
     return ViTokenizer
 

@@ -99,3 +99,21 @@ def test_who_wrote_them_gives_the_bylines(pipeline):
     bylines = {a.byline for a in pipeline.index.articles.values()
                if a.place.district and fold(a.place.district) == "thap muoi" and a.byline}
     assert bylines and all(b in answer.text for b in bylines)
+
+
+def test_the_article_whose_title_is_quoted_comes_first_even_when_the_search_ranks_it_lower(pipeline):
+    from rag.answer.synthesis import Synthesiser
+
+    articles = pipeline.generator.index.articles
+    named_id, named = next(iter(articles.items()))
+    # the search's hits without any chunk of the named article: another article ranked first
+    question = f"Bài báo “{fold(named.title).upper()}” đưa tin gì?"  # folded and in capitals: still its title
+    plan = pipeline.plan(question)
+    _, hits = pipeline._retrieve(plan, None)
+    others = [h for h in hits if h.chunk.article_id != named_id]
+    assert others
+    ordered = Synthesiser(pipeline.generator)._named_first(plan, others)
+    assert ordered[0].chunk.article_id == named_id
+    assert ordered[1:] == others
+    unquoted = pipeline.plan(f"Bài báo {named.title} đưa tin gì?")
+    assert Synthesiser(pipeline.generator)._named_first(unquoted, others) == others

