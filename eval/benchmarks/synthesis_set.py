@@ -1,4 +1,5 @@
-"""Run the synthesis question sets (eval/synthesis.jsonl, eval/synthesis_heldout.jsonl) end to end.
+"""Run the synthesis question sets (eval/synthesis.jsonl, eval/synthesis_heldout.jsonl,
+eval/synthesis_heldout3.jsonl) end to end.
 
 The sets name VietNews articles by id only; this script reads those articles at run time from
 ../shared/data/vietnews (never copied into the repository), puts them beside the five seeds in a
@@ -21,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SETS = (Path("eval/synthesis.jsonl"), Path("eval/synthesis_heldout.jsonl"))
+SETS = (Path("eval/synthesis.jsonl"), Path("eval/synthesis_heldout.jsonl"), Path("eval/synthesis_heldout3.jsonl"))
 VIETNEWS = Path("../shared/data/vietnews/vietnews-5000.jsonl.gz")
 
 
