@@ -13,6 +13,7 @@ each other, within a word budget. The weights in SynthesisSettings are stated, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,7 +30,10 @@ from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import QUOTED, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
+from rag.text.names import SURNAMES
 from rag.text.vietnamese import fold, folded_syllables
+
+FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
 
 # What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
 # after its [n] marker.
@@ -93,6 +97,21 @@ class Piece:
 def _article_years(index, hit: Hit) -> set[int]:
     article = index.articles.get(hit.chunk.article_id)
     return article_years(article) if article else set(hit.chunk.years)
+
+
+def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
+    """The question's names (accent-folded runs) that a Vietnamese article could contain as written. In a
+    question in another language, capitalised runs are mostly that language's words for bodies and titles
+    ("District Party Committee", "Central Inspection Commission"), which the article writes in Vietnamese;
+    what carries over is a run typed with Vietnamese diacritics ("Gia Lâm"), a place the gazetteer
+    recognised ("Quang Nam Province" gives "quang nam") and a person's name (a Vietnamese surname first)."""
+    if plan.language == "vi":
+        return names
+    accented = {fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
+    places = set(plan.places) | {fold(p) for p in plan.unknown_places}
+    named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
+    return named_places + [n for n in names if n not in named_places and (
+        n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
 
 
 def _topic(plan: QueryPlan) -> QueryPlan:
@@ -334,7 +353,7 @@ class Synthesiser:
         # A name the question gives ("Gia Lâm") must be in one of the articles found, or they are not about it.
         texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
-        names = question_names(_topic(plan).question)
+        names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
         if names:  # the article is found when the names the question gives are in it
             return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
         article_id = hits[0].chunk.article_id

@@ -67,6 +67,30 @@ def test_an_english_report_question_gets_an_english_lead_and_quoted_bullets(pipe
     assert answer.to_dict()["question_type"] == "report"
 
 
+def test_an_english_question_naming_a_body_in_english_is_not_declined(pipeline):
+    """English names of bodies ("District Party Committee") are not in a Vietnamese article; the place is."""
+    for question in ("What did the District Party Committee of Mỹ Lộc report in 2021?",
+                     "What did the Standing Committee of Mỹ Lộc achieve in 2021?"):
+        answer = pipeline.answer(question)
+        assert answer.answerable, question
+        _check_bullets(answer)
+    answer = pipeline.answer("What did the District Party Committee of Gia Lâm report in 2021?")
+    assert not answer.answerable and not answer.citations
+
+
+def test_names_an_article_can_hold_keeps_places_and_people_from_an_english_question():
+    from rag.answer.synthesis import names_an_article_can_hold
+    from rag.schema import QueryPlan
+
+    names = ["district party committee", "my loc", "nguyen van an", "gia lam province", "tan son"]
+    english = QueryPlan(question="What did the District Party Committee of My Loc, Nguyen Van An, Gia Lam "
+                        "Province and Tân Sơn do?", text="", language="en", places=("my loc",),
+                        unknown_places=("Gia Lâm",))
+    assert names_an_article_can_hold(english, names) == ["gia lam", "my loc", "nguyen van an", "tan son"]
+    vietnamese = QueryPlan(question="", text="", language="vi", places=("my loc",))
+    assert names_an_article_can_hold(vietnamese, names) == names
+
+
 def test_a_summary_of_an_uncovered_place_is_declined(pipeline):
     for question in ("Huyện Gia Lâm đạt những kết quả gì năm 2021?", "What did Gia Lâm report in 2021?"):
         answer = pipeline.answer(question)
