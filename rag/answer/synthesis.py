@@ -121,9 +121,15 @@ def _topic(plan: QueryPlan) -> QueryPlan:
     return replace(plan, text=text, question=question, answer_type="other")
 
 
+# A date ("12/01/2021", "12-01-2021", "21-10"): when the piece happened, which a dateline gives, not what
+# happened. A two-part "6/18" is left alone: with a slash it is a share ("6/18 xã"), not a date.
+_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\b\d{1,2}-\d{1,2}\b")
+
+
 def _beyond_title(text: str, title: set[str]) -> set[str]:
-    """The figures and names of a piece (rag.answer.salience.specifics) that the title does not give."""
-    return {x for x in specifics(text) if not set(folded_syllables(x)) <= title}
+    """The figures and names of a piece (rag.answer.salience.specifics) that the title does not give,
+    leaving out dates: "Sáng ngày 12/01/2021, Huyện ủy … tổ chức Hội nghị …" only restates the title."""
+    return {x for x in specifics(_DATE.sub(" ", text)) if not set(folded_syllables(x)) <= title}
 
 
 def _restates_title(text: str, title: set[str], spare_new: bool = True) -> bool:
