@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Iterator
 
 import numpy as np
@@ -141,6 +142,12 @@ class ExtractiveGenerator:
         maps = UnitMaps(index)  # per article, built when an answer first reads it
         self._units_of_row, self._next_clause = maps.units_of_row, maps.next_clause
         self._rows_of_article = maps.rows_of_article
+
+    @cached_property
+    def article_by_title(self) -> dict[str, str]:
+        """Article id by accent-folded title (spacing aside): a question quoting a title names its article.
+        Built on the first such question, once per index (a Synthesiser lives for one question)."""
+        return {" ".join(folded_syllables(a.title)): i for i, a in self.index.articles.items()}
 
     def _score_units(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, int, Hit]]:
         s = self.settings
