@@ -142,6 +142,7 @@ class ExtractiveGenerator:
         maps = UnitMaps(index)  # per article, built when an answer first reads it
         self._units_of_row, self._next_clause = maps.units_of_row, maps.next_clause
         self._rows_of_article = maps.rows_of_article
+        self.synthesis_settings = None  # None: the default SynthesisSettings (a benchmark may compare others)
 
     @cached_property
     def article_by_title(self) -> dict[str, str]:
@@ -274,9 +275,9 @@ class ExtractiveGenerator:
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
         if plan.question_type != "factoid":
-            from rag.answer.synthesis import Synthesiser
+            from rag.answer.synthesis import SynthesisSettings, Synthesiser
 
-            return Synthesiser(self).answer(plan, usable, query_vector)
+            return Synthesiser(self, self.synthesis_settings or SynthesisSettings()).answer(plan, usable, query_vector)
         chosen = self._chosen(plan, usable, query_vector)
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)
