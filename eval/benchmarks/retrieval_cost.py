@@ -105,7 +105,7 @@ def main() -> None:
     gazetteer = Gazetteer.from_articles(list(index.articles.values()))
     plans = [plan_query(articles[i].title, gazetteer) for i in picked]
     vectors = [v / np.linalg.norm(v) for v in rng.standard_normal((len(plans), 384)).astype(np.float32)]
-    year = Counter(y for years in scanning._article_years.values() for y in years).most_common(1)[0][0]
+    year = Counter(y for years in scanning.index.article_years.values() for y in years).most_common(1)[0][0]
     filtered = [replace(plan, years=(year,)) for plan in plans]
     allowed = int(scanning._allowed_chunks(filtered[0]).sum())
     filtered_name = f"now, filtered to {year} ({allowed} chunks scanned)"
