@@ -43,16 +43,12 @@ def padded(lengths: list[int], budget: int) -> int:
 
 def tokens(data: Path, count: int) -> dict:
     from rag.embed.torch_e5 import TOKEN_BUDGET, ModelFile, Tokenizer, default_model_path
-    from rag.ingest.chunking import answer_units, embedding_text
+    from rag.index.store import index_units
+    from rag.ingest.chunking import embedding_text
 
     tokenizer = Tokenizer(ModelFile(default_model_path()))
     chunks = chunks_of(data, count)
-    units, seen = [], set()
-    for c in chunks:  # as build_index lists them: once per article
-        for u in answer_units(c):
-            if (c.article_id, u) not in seen:
-                seen.add((c.article_id, u))
-                units.append(u)
+    units = [u for _, u in index_units(chunks)]  # as build_index lists them: once per article
     heads = list(dict.fromkeys(c.header() for c in chunks))
     lengths = {name: [len(tokenizer.encode("passage: " + t)) + 2 for t in texts] for name, texts in (
         ("chunks", [embedding_text(c) for c in chunks]), ("units", units),

@@ -89,13 +89,13 @@ def neighbour_cosines(database: np.ndarray, real_rows: int, sample: int = 1000, 
 def question_vectors(index_dir, questions) -> np.ndarray:
     """The query vectors of a question set's questions, embedded by the embedder `rag ask` uses on that
     index (its manifest's), as unit rows."""
-    import json
     from pathlib import Path
 
     from rag.embed.registry import make_embedder, query_embedder_for
+    from rag.index.store import read_manifest
     from rag.ingest.jsonl import read_jsonl
 
-    spec = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))["embedder"]["spec"]
+    spec = read_manifest(index_dir)["embedder"]["spec"]
     embedder = make_embedder(query_embedder_for(spec))
     rows = [embedder.embed_query(row["question"]) for row in read_jsonl(Path(questions), "question set")]
     x = np.vstack(rows).astype(np.float32)

@@ -93,6 +93,20 @@ def _from_json(cls: type, data: dict):
     data["place"] = Place(**data["place"])
     return cls(**data)
 
+
+def index_units(chunks: list[Chunk]) -> list[tuple[int, str]]:
+    """(chunk row, text) of each answer unit an index holds: an article's unit once, at its first chunk
+    (overlap repeats sentences; each is embedded once)."""
+    units: list[tuple[int, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for row, chunk in enumerate(chunks):
+        for unit in answer_units(chunk):
+            if (chunk.article_id, unit) not in seen:
+                seen.add((chunk.article_id, unit))
+                units.append((row, unit))
+    return units
+
+
 def build_index(
     articles: list[Article], embedder: Embedder, path: Path, settings: ChunkSettings = ChunkSettings(),
     progress: bool = False, cache=None, late_chunking: bool = False, pooled_chunks: bool = False,
@@ -114,13 +128,7 @@ def build_index(
         return embedder.embed_passages(texts, progress=progress)
 
     chunks = [c for a in articles for c in chunk_article(a, settings)]
-    units: list[tuple[int, str]] = []
-    seen: set[tuple[str, str]] = set()
-    for row, chunk in enumerate(chunks):
-        for unit in answer_units(chunk):
-            if (chunk.article_id, unit) not in seen:  # overlap repeats sentences; embed each once
-                seen.add((chunk.article_id, unit))
-                units.append((row, unit))
+    units = index_units(chunks)
     late = late_chunking and supports_late(embedder)
     pooled = pooled_chunks and not late and supports_pooled(embedder)
     if pooled:
