@@ -94,8 +94,6 @@ def main() -> int:
         if name not in synthesis.SynthesisSettings.__dataclass_fields__ or not value:
             parser.error(f"--set {item}: expected NAME=VALUE with NAME a field of SynthesisSettings")
         overrides[name] = type(getattr(synthesis.SynthesisSettings(), name))(float(value))
-    if overrides:  # the extractive generator builds its Synthesiser with the default settings
-        synthesis.Synthesiser.__init__.__defaults__ = (replace(synthesis.SynthesisSettings(), **overrides),)
     if not args.vietnews.exists():
         parser.error(f"{args.vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
     rows = select_articles(args.vietnews, args.articles, args.skip)
@@ -110,6 +108,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "rag.cli", "index", "build", "--source", str(corpus),
                             "--index", str(index), "--quiet"], check=True)
         pipeline = build_pipeline(Config(index=index))
+        if overrides:
+            pipeline.generator.synthesis_settings = replace(synthesis.SynthesisSettings(), **overrides)
         ours, leads, lengths, times, declined, n_questions = [], [], [], [], 0, 0
         for row in rows:
             facts = facts_of(row)

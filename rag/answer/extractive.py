@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Iterator
 
 import numpy as np
@@ -141,6 +142,13 @@ class ExtractiveGenerator:
         maps = UnitMaps(index)  # per article, built when an answer first reads it
         self._units_of_row, self._next_clause = maps.units_of_row, maps.next_clause
         self._rows_of_article = maps.rows_of_article
+        self.synthesis_settings = None  # None: the default SynthesisSettings (a benchmark may compare others)
+
+    @cached_property
+    def article_by_title(self) -> dict[str, str]:
+        """Article id by accent-folded title (spacing aside): a question quoting a title names its article.
+        Built on the first such question, once per index (a Synthesiser lives for one question)."""
+        return {" ".join(folded_syllables(a.title)): i for i, a in self.index.articles.items()}
 
     def _score_units(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> list[tuple[float, int, Hit]]:
         s = self.settings
@@ -267,9 +275,9 @@ class ExtractiveGenerator:
         if query_vector is None:
             raise ValueError("the extractive generator needs the question's vector")
         if plan.question_type != "factoid":
-            from rag.answer.synthesis import Synthesiser
+            from rag.answer.synthesis import SynthesisSettings, Synthesiser
 
-            return Synthesiser(self).answer(plan, usable, query_vector)
+            return Synthesiser(self, self.synthesis_settings or SynthesisSettings()).answer(plan, usable, query_vector)
         chosen = self._chosen(plan, usable, query_vector)
         if not chosen or chosen[0][0] < self.settings.min_score:
             return Draft(decline_text(plan), (), False)

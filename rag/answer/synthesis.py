@@ -334,12 +334,8 @@ class Synthesiser:
         quoted = {" ".join(folded_syllables(q)) for q in QUOTED.findall(plan.question)}
         if not quoted:
             return hits
-        by_title = getattr(self.gen, "_article_by_title", None)
-        if by_title is None:  # built once per index (the generator lives as long as it)
-            by_title = {" ".join(folded_syllables(a.title)): i for i, a in self.index.articles.items()}
-            self.gen._article_by_title = by_title
         for title in quoted:
-            article_id = by_title.get(title)
+            article_id = self.gen.article_by_title.get(title)
             if article_id is not None:
                 named = [h for h in hits if h.chunk.article_id == article_id]
                 if not named:
