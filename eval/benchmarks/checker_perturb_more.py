@@ -14,7 +14,6 @@ import random
 import re
 
 from eval.benchmarks.checker_perturb import _ROLE, _counts, _head_word, _swap
-from rag.cite.contrary import CONTRARIES
 from rag.cite.facts import find_names
 from rag.text.vietnamese import fold, normalize
 
@@ -64,7 +63,7 @@ def total_vs_part(sentence: str, passage: str, rng: random.Random) -> str | None
 def contrary_word(sentence: str, passage: str, rng: random.Random) -> str | None:
     """A change or outcome turned to its contrary without a 'không': 'tăng' -> 'giảm', 'tiếp tục' -> 'tạm
     dừng', 'hoàn thành' -> 'chưa hoàn thành', 'đạt' -> 'không đạt'."""
-    from rag.cite.contrary import _poles, listed
+    from rag.cite.contrary import _poles, contrary_of, listed
 
     text = normalize(sentence)
     lower = text.lower()
@@ -72,12 +71,10 @@ def contrary_word(sentence: str, passage: str, rng: random.Random) -> str | None
     # the words the contrary class reads as such here ("tăng cường", "gia tăng" are not "tăng"), not negated;
     # offsets hold because lower() keeps the length of Vietnamese text
     for start, end, word, sign, _ in listed(lower):
-        if sign != _poles()[word][1] or lower[start:end] != word:
+        pole, own = _poles()[word]
+        if sign != own or lower[start:end] != word:
             continue
-        pole = _poles()[word][0]
-        positive, negative = next((p, n) for name, p, n in CONTRARIES if name == pole)
-        others = negative if word in positive else positive
-        choices = list(others) + ([f"chưa {word}", f"không {word}"] if pole == "outcome" and word in positive else [])
+        choices = list(contrary_of(word)) + ([f"chưa {word}", f"không {word}"] if pole == "outcome" and own > 0 else [])
         options.append((start, end, choices))
     if not options:
         return None

@@ -51,7 +51,7 @@ _NOT_AFTER = {
     "lãi": ("suất", "vay", "xuất"), "vượt": ("qua", "khó", "lũ", "lên"),
     "chậm": ("trễ", "nhất"), "dừng": ("chân",), "thua": ("kém", "thiệt", "lỗ"), "lỗ": ("hổng", "lực"),
 }
-_NOT_BEFORE = {"hạ": ("bệ", "thiên", "mùa"), "đạt": ("truyền", "diễn", "chuyển", "tống", "thành"), "lãi": (),
+_NOT_BEFORE = {"hạ": ("bệ", "thiên", "mùa"), "đạt": ("truyền", "diễn", "chuyển", "tống", "thành"),
                "tăng": ("gia",), "chậm": ("lề",)}
 _NEGATOR = ("không", "chưa", "chẳng", "không hề", "chưa hề", "không thể")
 

@@ -106,14 +106,14 @@ class SupportChecker:
         reasons: list[str] = []
         notes: list[str] = []
         reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
-        if notes:  # the words of a place the source does not state are not asked of it either
-            unsaid = {w for n in notes if n.startswith("place '") for w in n.split("'")[1].split()}
+        # the words of a place the source does not state are not asked of it either
+        unsaid = frozenset(w for n in notes if n.startswith("place '") for w in n.split("'")[1].split())
+        if unsaid:
             content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
-        unsaid = frozenset(w for n in notes if n.startswith("place '") for w in n.split("'")[1].split())
         reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour, unsaid)
         s = self.settings
         similarity = None
