@@ -10,6 +10,7 @@ eval/checker_pairs_hidden12.jsonl was written after the rules were frozen and ru
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -26,16 +27,23 @@ def _chunk_of(index, article_id: str, passage: str) -> str:
     return max(chunks, key=lambda c: len(words & set(c.text.lower().split()))).id
 
 
+def _marker(pair: dict) -> int:
+    """The marker the sentence cites ("... [2]."): the source is given under it, as an answer's would be."""
+    found = re.findall(r"\[(\d+)\]", pair["sentence"])
+    return int(found[0]) if found else 1
+
+
 def source(form: str, pair: dict, index) -> dict:
     article = index.articles[pair["article_id"]]
+    marker = _marker(pair)
     if form == "context":
-        return {"marker": 1, "text": pair["passage"], "title": article.title, "date": article.date or "",
+        return {"marker": marker, "text": pair["passage"], "title": article.title, "date": article.date or "",
                 "place": article.place.label()}
     if form == "bare":
-        return {"marker": 1, "text": pair["passage"]}
+        return {"marker": marker, "text": pair["passage"]}
     if form == "article_id":
-        return {"marker": 1, "article_id": pair["article_id"]}
-    return {"marker": 1, "chunk_id": _chunk_of(index, pair["article_id"], pair["passage"])}
+        return {"marker": marker, "article_id": pair["article_id"]}
+    return {"marker": marker, "chunk_id": _chunk_of(index, pair["article_id"], pair["passage"])}
 
 
 def main(argv: list[str] | None = None) -> dict:

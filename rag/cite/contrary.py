@@ -51,8 +51,9 @@ _NOT_AFTER = {
     "lãi": ("suất", "vay", "xuất"), "vượt": ("qua", "khó", "lũ", "lên"),
     "chậm": ("trễ", "nhất"), "dừng": ("chân",), "thua": ("kém", "thiệt", "lỗ"), "lỗ": ("hổng", "lực"),
 }
+# ("gia tăng" is "tăng", so "gia" is not listed before it; "tăng gia" (sản xuất) is another word)
 _NOT_BEFORE = {"hạ": ("bệ", "thiên", "mùa"), "đạt": ("truyền", "diễn", "chuyển", "tống", "thành"),
-               "tăng": ("gia",), "chậm": ("lề",)}
+               "chậm": ("lề",)}
 _NEGATOR = ("không", "chưa", "chẳng", "không hề", "chưa hề", "không thể")
 
 
@@ -116,12 +117,38 @@ def contrary_reasons(claim_form: str, local_forms: list[str]) -> list[str]:
         for key, signs in polarities(f).items():
             stated.setdefault(key, set()).update(signs)
     reasons = []
-    for _, _, word, sign, after in listed(claim_form):
+    for start, end, word, sign, after in listed(claim_form):
         pole = _poles()[word][0]
         signs = stated.get((pole, after)) or stated.get((pole, ""))
         if signs and sign not in signs:
             reasons.append(f"the passage says the contrary of '{word}' here ({pole})")
+        elif _closest_object_sign(pole, claim_form[end:], local_forms) == -sign:
+            reasons.append(f"the passage says the contrary of '{word}' for what follows it ({pole})")
     return list(dict.fromkeys(reasons))
+
+
+# Syllables after a listed word that name what it is said of, and how many the passage must share with them
+# for its word to be about the same thing ("tiếp tục | thực hiện mô hình Trưởng Ban Dân vận" against
+# "dừng | thực hiện mô hình Trưởng Ban Dân vận").
+OBJECT_WINDOW = 6
+MIN_OBJECT_OVERLAP = 4
+
+
+def _closest_object_sign(pole: str, claim_rest: str, local_forms: list[str]) -> int:
+    """The sign the passage gives the word of `pole` whose following words overlap most with the sentence's
+    (0 when none overlaps enough, or the closest ones disagree among themselves)."""
+    wanted = set(claim_rest.split()[:OBJECT_WINDOW])
+    best, signs = 0, set()
+    for form in local_forms:
+        for _, end, word, sign, _ in listed(form):
+            if _poles()[word][0] != pole:
+                continue
+            shared = len(wanted & set(form[end:].split()[:OBJECT_WINDOW]))
+            if shared > best:
+                best, signs = shared, {sign}
+            elif shared == best:
+                signs.add(sign)
+    return signs.pop() if best >= MIN_OBJECT_OVERLAP and len(signs) == 1 else 0
 
 
 def contrary_of(word: str) -> tuple[str, ...]:

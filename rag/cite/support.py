@@ -20,6 +20,7 @@ from rag.cite.contrary import contrary_reasons, tone_form
 from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
+from rag.cite.reworded import flagged_parts, only_wording, reworded_scores
 from rag.embed.registry import Embedder
 from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import normalize
@@ -53,6 +54,10 @@ class SupportSettings:
     min_local_segment_coverage: float = 0.75  # ... must have this share in the clauses it matches (dev grid, 0: off)
     min_neighbour_gain: int = 2  # content words a neighbouring clause must add to be read with the best one
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
+    # a Vietnamese sentence failed on wording alone is a paraphrase when (e5, rag/cite/reworded.py) ...
+    min_reworded_similarity: float = 0.0  # ... it is this close to the clauses it matches (0: off) ...
+    min_reworded_part: float = 0.0  # ... every part the rules flag is this close to a clause of the passage ...
+    min_reworded_coverage: float = 0.0  # ... and this share of its words are in the passage
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,11 @@ class SupportChecker:
                 reasons.append(f"the passage does not cover the sentence ({coverage:.0%} of its words)")
             elif local < s.min_local_coverage:
                 reasons.append(f"the sentence's facts sit in clauses that say something else ({local:.0%})")
+        if language == "vi" and only_wording(reasons):
+            reworded = self._reworded(claim, reasons, relevant, best, neighbour, clauses, coverage)
+            if reworded:
+                notes.append(reworded)
+                reasons = []
         if not reasons and self.entailment is not None:
             premise = " ".join(c.text for c in (relevant or clauses))
             score = self.entailment(premise, claim)
@@ -241,10 +251,11 @@ class SupportChecker:
             if overlap(content, best.syllables) >= s.min_slot_overlap * max(1, len(content)):
                 reasons += slot_reasons(claim, best.text, " ".join(p.text for p in passages))
             reasons += order_reasons(claim, best.text, " ".join(p.text for p in passages))
-        # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words
+        # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words;
+        # nor is a place bare text leaves unstated (only noted)
         words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
                                                                       match_form(part))).split()
-                              if w not in FUNCTION_WORDS and not w.isdigit()]
+                              if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
         # the source's title · date · place count too: an answer may name the article it quotes ("Theo bài “…”")
         context = [p.form for p in passages] + [match_form(p.header) for p in passages if p.header]
         uncovered = uncovered_segments(claim, context, words, s.min_segment_words, s.min_segment_coverage)
@@ -264,6 +275,18 @@ class SupportChecker:
                 if share < s.min_local_segment_coverage:
                     reasons.append(f"the clauses this sentence matches do not say '{part}' ({share:.0%} of its words)")
         return reasons
+
+    def _reworded(self, claim, reasons, relevant, best, neighbour, clauses, coverage) -> str | None:
+        """A note when the sentence is a paraphrase of the clauses it matches (see rag/cite/reworded.py)."""
+        s = self.settings
+        if self.embedder is None or s.min_reworded_similarity <= 0 or coverage < s.min_reworded_coverage:
+            return None
+        local = [c.text for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
+        scores = reworded_scores(claim, flagged_parts(reasons), local, [c.text for c in clauses], self._similarity)
+        self.last_reworded = scores  # read by the threshold grid
+        if scores is None or scores[0] < s.min_reworded_similarity or scores[1] < s.min_reworded_part:
+            return None
+        return f"worded differently from the passage (similarity {scores[0]:.2f})"
 
     def _neighbour(self, content, clauses: list[Clause], best: Clause | None) -> Clause | None:
         """The clause just before or after the best one, when it holds content words of the sentence the best
@@ -320,12 +343,19 @@ def _without_cited_title(claim: str, passages: Sequence[Passage]) -> str:
     return claim
 
 
+# Units of time (match forms): a number before one measures a period ("6 tháng", "2 năm", "3 quý").
+_PERIOD_UNITS = frozenset({"thang", "nam", "ngay", "quy", "tuan", "gio", "months", "month", "years", "year",
+                           "days", "weeks", "quarters"})
+
+
 def _moved_words(contexts, clauses: list[Clause], min_syllables: int) -> list[str]:
     """A count the passage states, with words next to it in the sentence that the passage writes next to
     another count and nowhere in the segment of its own: '36 đảng viên bị khai trừ' where the passage says
     '36 đảng viên bị kỷ luật, 5 đồng chí bị khai trừ'. English words are not compared (no Vietnamese syllables)."""
     reasons = []
     for key, before, after in contexts:
+        if after[:1] and after[0] in _PERIOD_UNITS:
+            continue  # "trong 6 tháng đầu năm": a period, not a count of the words before it
         own = [ctx for c in clauses for k, ctx in c.wide_numbers if k == key]
         if not own:
             continue  # not stated at all: the presence check says so
@@ -405,7 +435,8 @@ _STRENGTH = (
 def _strength_reasons(claim: str, language: str, clauses: list[Clause]) -> list[str]:
     if language == "en":
         # "the first half / six months of 2024" is a period, not a ranking
-        lowered = re.sub(r"\bfirst\s+(?=half|six|three|nine|quarter|months?|weeks?|days?|time)", "", claim.lower())
+        # (numbers are digits by now: "the first 6 months")
+        lowered = re.sub(r"\bfirst\s+(?=half|six|three|nine|\d+\s+(?:months?|quarters?|weeks?|days?|years?)|quarter|months?|weeks?|days?|time)", "", claim.lower())
         # "No. 05", "No 125": the abbreviation of "number" before a numeral is no negation
         lowered = re.sub(r"\bno\.?\s*(?=\d)", " ", lowered)
         words = set(re.findall(r"[a-z'-]+", lowered.replace("n't", " n't")))

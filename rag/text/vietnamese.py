@@ -119,9 +119,10 @@ def detect_language(text: str) -> str:
 
 
 # Sentence ends: . ! ? … followed by space and a capital, digit or quote. Numbers like 52.342 and
-# abbreviations like "TP." followed by a name are the usual traps; the capital-letter test handles most.
+# abbreviations like "TP." followed by a name (or "No." by a number: "Directive No. 05") are the usual
+# traps; the capital-letter test handles most.
 _SENT_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»)]))\s+(?=[\"“«(]?[A-ZĐÀ-Ỹ0-9])")
-_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|TS|ThS|PGS|GS|Ths|St|Mr|Mrs|Dr|đ/c|Đ/c|v\.v)\.)$")
+_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|TS|ThS|PGS|GS|Ths|St|Mr|Mrs|Dr|No|Nos|đ/c|Đ/c|v\.v)\.)$")
 
 
 def split_sentences(text: str) -> list[str]:
