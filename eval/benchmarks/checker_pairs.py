@@ -30,6 +30,7 @@ from pathlib import Path
 
 from eval.benchmarks import checker_perturb as P
 from eval.benchmarks import checker_perturb_more as M
+from eval.benchmarks import checker_perturb_paraphrase as R
 from rag.cite.facts import find_names
 from rag.text.places import admin_names_in
 from rag.text.vietnamese import fold, split_sentences
@@ -40,7 +41,8 @@ DATA = REPO.parent / "shared" / "data" / "vietnews" / "vietnews-5000.jsonl.gz"
 _TOPIC = ("dang uy", "tinh uy", "huyen uy", "thanh uy", "bi thu", "ubnd", "hdnd", "uy ban nhan dan",
           "hoi dong nhan dan", "dang vien", "chu tich", "mat tran to quoc", "quoc hoi", "chinh phu",
           "ban thuong vu", "ky luat")
-REWRITES = ("digits_words", "abbreviation", "clause_order", "spanning")
+# issue 12d added the last two: what a person summarising writes (other words, less said)
+REWRITES = ("digits_words", "abbreviation", "clause_order", "spanning", "synonym", "summary")
 # issue 12c added the last six: what a fact is attached to, rather than whether it is there
 FABRICATIONS = ("count_swap", "role_swap", "quantifier", "ordinal_term", "negation", "wrong_place", "wrong_year",
                 "wrong_person", "invented_clause", "number_moved", "total_vs_part", "contrary_word",
@@ -112,7 +114,7 @@ def build_pairs(articles: list[dict], seed: int = 12) -> list[dict]:
         other = ids[(ids.index(a["id"]) + 1 + rng.randrange(len(ids) - 1)) % len(ids)]
         makers["invented_clause"] = lambda s, p, r: P.invented_clause(s, p, r, clauses[other])
         for kind in REWRITES + FABRICATIONS:
-            if kind in _MORE:
+            if kind in _MORE or kind in _PARAPHRASE:
                 continue
             for i in order:
                 s, p = windows[i]
@@ -122,7 +124,23 @@ def build_pairs(articles: list[dict], seed: int = 12) -> list[dict]:
                     add(kind, new, p)
                     break
         _add_more(a, sentences, windows, order, add, seed)
+        _add_paraphrases(a, windows, order, add, seed)
     return pairs
+
+
+_PARAPHRASE = ("synonym", "summary")
+
+
+def _add_paraphrases(article: dict, windows, order: list[int], add, seed: int) -> None:
+    """The rewrites of issue 12d, from their own seeded generator (the earlier kinds' pairs stay as they were)."""
+    rng = random.Random(f"{seed}:paraphrase:{article['id']}")
+    for kind, make in (("synonym", R.synonym), ("summary", R.summary)):
+        for i in order:
+            s, p = windows[i]
+            new = make(s, p, rng)
+            if new and new != s:
+                add(kind, new, p)
+                break
 
 
 _MORE = ("spanning", "number_moved", "total_vs_part", "contrary_word", "role_without_person", "invented_clause_near")

@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--show", action="store_true", help="print every scored pair")
+    parser.add_argument("--every", type=int, default=1, help="every n-th dev pair (a quicker look)")
     args = parser.parse_args(argv)
-    pairs = [p for p in build_pairs(read_articles(args.data)) if p["half"] == "dev"] + spent_pairs()
+    pairs = [p for p in build_pairs(read_articles(args.data)) if p["half"] == "dev"][::args.every] + spent_pairs()
     totals = Counter(p["kind"] for p in pairs)
     scored = scores_of(pairs)
     if args.show:

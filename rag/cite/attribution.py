@@ -105,7 +105,36 @@ def head_office_reasons(claim_form: str, source_forms: list[str]) -> list[str]:
     for office in dict.fromkeys(m.group(2) for m in _ROLE.finditer(claim_form) if m.group(1) is None):
         if written.get(office) == {True}:
             reasons.append(f"the passage names only a deputy ('pho {office}'), not the {office}")
-    return reasons
+    # The same office of the same body: the passage's mention whose following words run longest like the
+    # sentence's ('chủ tịch UBND TP Cần Thơ', 'trưởng phòng từ năm 2013') decides, when only a deputy holds it.
+    for m in _ROLE.finditer(claim_form):
+        office = m.group(2)
+        if m.group(1) is not None or written.get(office) != {True, False}:
+            continue
+        body = claim_form[m.end():].split()[:_BODY_REACH]
+        best, deputy = 0, set()
+        for f in source_forms:
+            for n in _ROLE.finditer(f):
+                if n.group(2) != office or n.group(1) == "thu ":
+                    continue
+                shared = _common_prefix(body, f[n.end():].split()[:_BODY_REACH])
+                if shared > best:
+                    best, deputy = shared, {n.group(1) == "pho "}
+                elif shared == best:
+                    deputy.add(n.group(1) == "pho ")
+        if best >= 1 and deputy == {True}:
+            reasons.append(f"the passage names only a deputy ('pho {office} {' '.join(body[:best])}'), not the {office}")
+    return list(dict.fromkeys(reasons))
+
+
+_BODY_REACH = 8  # syllables after an office that name its body ("ủy ban nhân dân thành phố Cần Thơ")
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _same_body(a: str, b: str) -> bool:

@@ -241,6 +241,8 @@ class SupportChecker:
         reasons = role_reasons(form, facts.persons, [p.form for p in passages])
         reasons += office_reasons(form, [p.form for p in passages])
         reasons += head_office_reasons(form, [p.form for p in passages])
+        # ... and in the clauses it matches: a title may name the head where the clause names the deputy
+        reasons += [r for r in head_office_reasons(form, [match_form(t) for t in local]) if r not in reasons]
         reasons += range_reasons(claim, [f"{p.header} {p.text}" for p in passages])
         reasons += quantifier_reasons(claim, local)
         reasons += contrary_reasons(tone_form(claim), [tone_form(t) for t in local])
