@@ -70,7 +70,7 @@ def test_no_dot_before_a_number_does_not_end_the_sentence():
 
 
 def test_a_paraphrase_is_supported_with_e5_and_not_by_words_alone(lexical, with_e5):
-    sentence = "Công tác tuyên truyền, vận động nhân dân được đẩy mạnh, đi sâu hơn và tập trung vào các trọng tâm, trọng điểm [1]."
+    sentence = "Công tác tuyên truyền, vận động nhân dân được chú trọng đẩy mạnh, đi vào chiều sâu, có trọng tâm, trọng điểm [1]."
     assert not check(lexical, sentence).supported
     v = check(with_e5, sentence)
     assert v.supported, v.reasons
@@ -79,7 +79,7 @@ def test_a_paraphrase_is_supported_with_e5_and_not_by_words_alone(lexical, with_
 
 def test_an_invented_clause_still_fails_with_e5(with_e5):
     v = check(with_e5, "Công tác tuyên truyền, vận động nhân dân được tăng cường, đi vào chiều sâu, "
-                       "đồng thời xây dựng thêm ba trường học mới cho con em đồng bào dân tộc [1].")
+                       "đồng thời xây dựng thêm trường học mới cho con em đồng bào dân tộc [1].")
     assert not v.supported, v.notes
 
 
