@@ -39,7 +39,8 @@ def test_half():
 @pytest.mark.parametrize("form", ["context", "bare"])
 def test_benchmark_test_half_floor(test_half, form):
     bench, pairs = test_half
-    result = bench.score(pairs, bench.make_check(lexical_only=True), form)
+    # with e5: the paraphrase rule (issue 12d) needs it, and the benchmark has rewrites only it accepts
+    result = bench.score(pairs, bench.make_check(lexical_only=False), form)
     assert result["pairs"] >= 1000
     assert result["accuracy"] >= 0.95, result["by_kind"]
     assert result["rewrites_supported"] >= 0.95, result["by_kind"]
