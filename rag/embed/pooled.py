@@ -8,27 +8,33 @@ of their own gives (they are that pass). The chunk pass, about half of the
 tokens a build embeds, is skipped; each distinct piece (a header is shared by an article's chunks, an
 overlap sentence by two chunks) runs once.
 
+The pooled vector misses the context between sentences. A linear correction fitted on VietNews (a residual
+from the pooled vector, the mean of the chunk's unit vectors and the header's own vector, all from the same
+passes; `corrected=True`, weights from eval/benchmarks/pooled_correction.py) was measured and is off: it
+lowered XQuAD hit@1 (eval/BENCHMARKS.md §5).
+
 Needs an embedder that exposes its token states (`run_states`, the torch e5 path); others embed chunks
 whole. Quality against whole-chunk vectors: eval/BENCHMARKS.md §5 (issue 14).
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 import functools
 import hashlib
 import io
 from pathlib import Path
 
+import numpy as np
+
 from rag.embed.late import _unit, supports_late
 
 BUILD_DEFAULT = "whole"  # `rag index build` without --chunk-vectors (eval/BENCHMARKS.md §5); or "pooled"
 POOLED_SUFFIX = "+pooled"  # cache entries of pooled chunk vectors: spec + suffix, keyed by the chunk's pieces
-
-
-CORRECTED = True  # pooled chunk vectors go through the fitted correction (eval/BENCHMARKS.md §5)
-CORRECTION_FILE = Path(__file__).with_name("pooled_correction.npy")  # eval/benchmarks/pooled_correction.py
+# The linear correction (issue 14f) brought pooled vectors nearer whole-chunk vectors on held VietNews
+# articles (cosine 0.960 -> 0.978) but cost XQuAD hybrid hit@1 (vi -0.027, en -0.041 vs whole chunks):
+# off, and its weights are not shipped; eval/benchmarks/pooled_correction.py --write fits them here.
+CORRECTED = False
+CORRECTION_FILE = Path(__file__).with_name("pooled_correction.npy")  # not in the repository (.gitignore)
 
 supports_pooled = supports_late  # both need the embedder's token states (`run_states`)
 
@@ -101,10 +107,13 @@ def correct(x: np.ndarray, d: np.ndarray) -> np.ndarray:
     return _unit(x[:, :d.shape[1]] + np.hstack([x[:, :k], np.ones((len(x), 1))]) @ d.astype(np.float64))
 
 
-@functools.lru_cache(maxsize=1)
-def load_correction() -> tuple[np.ndarray, str]:
+@functools.lru_cache(maxsize=2)
+def load_correction(path: Path) -> tuple[np.ndarray, str]:
     """The fitted residual and a tag of its bytes (cache entries of corrected vectors name the weights)."""
-    raw = CORRECTION_FILE.read_bytes()
+    if not path.exists():
+        raise FileNotFoundError(f"no pooled-vector correction at {path}. Fix: nice python -m "
+                                "eval.benchmarks.pooled_correction --write (fits it on VietNews), or corrected=False")
+    raw = path.read_bytes()
     return np.load(io.BytesIO(raw)), hashlib.sha256(raw).hexdigest()[:12]
 
 
@@ -114,7 +123,7 @@ class _Chunks:
 
     def __init__(self, pieces: _Pieces, corrected: bool) -> None:
         self.pieces, self.dim = pieces, pieces.dim
-        self.weights = load_correction() if corrected else None
+        self.weights = load_correction(CORRECTION_FILE) if corrected else None
         self.spec = pieces.spec + POOLED_SUFFIX + (f"+lin-{self.weights[1]}" if corrected else "")
 
     def embed_passages(self, keys: list[str], progress: bool = False) -> np.ndarray:
