@@ -1,0 +1,185 @@
+"""An index's rows (chunks.jsonl, units.jsonl, articles.jsonl) read when asked for, and the compact columns
+saved beside them (`rows.npz`) that say where each row starts and what it points to.
+
+Parsing the three files into ~118k Python objects took 2.6 s of a 4.4 s `rag ask` cold start at 5,000
+articles (eval/BENCHMARKS.md §5), for the few dozen rows one answer reads. So loading keeps each file
+memory-mapped with the byte offset of every line, and a row's JSON is parsed the first time it is indexed;
+what every question needs about every row (chunk -> article, unit -> chunk row, chunk and article ids) is
+read from `rows.npz`, written by every save. An index saved without it still loads: the offsets are found
+by scanning for newlines (our writer escapes them inside strings) and the columns by parsing every row once.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import operator
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from rag.errors import IndexCorruptError, InputError
+from rag.ingest.jsonl import jsonl_objects
+
+FILE = "rows.npz"
+ROW_FILES = ("chunks", "units", "articles")  # offsets are saved for these, as "<name>_offsets"
+
+
+def line_offsets(data: bytes | mmap.mmap) -> np.ndarray:
+    """Byte offset of the start of each line, plus the end: n + 1 values for n lines ending in "\\n"."""
+    if not len(data):
+        return np.zeros(1, dtype=np.int64)
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A) + 1
+    return np.concatenate([[0], ends]).astype(np.int64)
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # the map outlives the handle
+
+
+class JsonlRows(Sequence):
+    """The rows of an index JSONL file, converted by `convert`, each parsed the first time it is asked for.
+    Iterating parses the whole file at once (the fastest way to read every row) and keeps the objects.
+    The file is mapped when the index loads, so a later save swapping in a new index changes nothing here."""
+
+    def __init__(self, path: Path, convert: Callable[[dict], object], offsets: np.ndarray | None,
+                 fix: str) -> None:
+        self.path, self._convert, self._fix = Path(path), convert, fix
+        self._data = _map(self.path)
+        self._offsets = line_offsets(self._data) if offsets is None else offsets
+        if len(self._offsets) < 1 or int(self._offsets[-1]) != len(self._data) or int(self._offsets[0]) != 0:
+            raise IndexCorruptError(f"{self.path} does not match its row offsets in {FILE} (edited or from "
+                                    f"another build); {fix}")
+        self._rows: dict[int, object] = {}
+        self._all: list | None = None
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        if self._all is not None:
+            return self._all[key]
+        i = operator.index(key)
+        i = i + len(self) if i < 0 else i
+        if not 0 <= i < len(self):
+            raise IndexError(f"row {key} of {len(self)} in {self.path.name}")
+        row = self._rows.get(i)
+        if row is None:
+            row = self._rows[i] = self._parse(i)
+        return row
+
+    def _parse(self, i: int):
+        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+        raw = self._data[start:end]
+        try:
+            if not raw.endswith(b"\n") or (start and self._data[start - 1:start] != b"\n"):
+                raise ValueError("the row does not start and end at a line break")
+            return self._convert(json.loads(raw.decode("utf-8")))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(f"{self.path} row {i + 1} could not be read ({str(exc)[:200]}): damaged; "
+                                    f"{self._fix}") from exc
+
+    def all(self) -> list:
+        """Every row, parsed once; rows asked for before keep their objects."""
+        if self._all is None:
+            try:
+                values = jsonl_objects(bytes(self._data).decode("utf-8"), self.path, at_once=True)
+                rows = [self._rows.get(i) or self._convert(v) for i, v in enumerate(values)]
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError, InputError) as exc:
+                raise IndexCorruptError(f"{self.path} could not be read ({str(exc)[:200]}): damaged; "
+                                        f"{self._fix}") from exc
+            if len(rows) != len(self):
+                raise IndexCorruptError(f"{self.path} holds {len(rows)} rows, its offsets {len(self)}; {self._fix}")
+            self._all, self._rows = rows, {}
+        return self._all
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __eq__(self, other) -> bool:  # as the list it stands for
+        if isinstance(other, (list, tuple, JsonlRows)):
+            return self.all() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __add__(self, other: Iterable) -> list:
+        return self.all() + list(other)
+
+    def __radd__(self, other: Iterable) -> list:
+        return list(other) + self.all()
+
+
+class RowsById(Mapping):
+    """Rows looked up by id (a chunk id, an article id) without parsing the others."""
+
+    def __init__(self, ids: Sequence[str], rows: Sequence) -> None:
+        self._row_of = {key: i for i, key in enumerate(ids)}
+        self._rows = rows
+
+    def __getitem__(self, key: str):
+        return self._rows[self._row_of[key]]
+
+    def __contains__(self, key) -> bool:
+        return key in self._row_of
+
+    def __iter__(self):
+        return iter(self._row_of)
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+
+class RowColumns:
+    """What each row points to, as arrays: `chunk_article[row]` is the article row (in articles.jsonl
+    order) of chunk `row`, `unit_chunk[unit]` the chunk row of a unit; plus the ids of chunks and articles."""
+
+    def __init__(self, chunk_article: np.ndarray, unit_chunk: np.ndarray, chunk_ids: list[str],
+                 article_ids: list[str]) -> None:
+        self.chunk_article, self.unit_chunk = chunk_article, unit_chunk
+        self.chunk_ids, self.article_ids = chunk_ids, article_ids
+
+    @classmethod
+    def of(cls, articles: Iterable, chunks: Iterable, units: Iterable[tuple[int, str]]) -> "RowColumns":
+        """The columns of rows in memory (a build, an update, or an index saved without rows.npz)."""
+        article_ids = [a.id for a in articles]
+        row_of = {a: i for i, a in enumerate(article_ids)}
+        chunks = list(chunks)
+        return cls(np.fromiter((row_of[c.article_id] for c in chunks), dtype=np.int32, count=len(chunks)),
+                   np.fromiter((row for row, _ in units), dtype=np.int64), [c.id for c in chunks], article_ids)
+
+    @property
+    def chunk_article_ids(self) -> list[str]:
+        """The article id of every chunk row."""
+        ids = self.article_ids
+        return [ids[i] for i in self.chunk_article.tolist()]
+
+    def save(self, path: Path, offsets: dict[str, np.ndarray]) -> None:
+        with path.open("wb") as handle:
+            np.savez(handle, chunk_article=self.chunk_article, unit_chunk=self.unit_chunk,
+                     chunk_ids=np.array(self.chunk_ids, dtype=str), article_ids=np.array(self.article_ids, dtype=str),
+                     **{f"{name}_offsets": offsets[name] for name in ROW_FILES})
+
+    @classmethod
+    def load(cls, path: Path, counts: dict) -> tuple["RowColumns", dict[str, np.ndarray]]:
+        """The columns and each row file's offsets; ValueError when their lengths are not the manifest's counts."""
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        need = {"chunk_article": counts["chunks"], "unit_chunk": counts["units"], "chunk_ids": counts["chunks"],
+                "article_ids": counts["articles"], **{f"{n}_offsets": counts[n] + 1 for n in ROW_FILES}}
+        for key, length in need.items():
+            if key not in arrays or len(arrays[key]) != length:
+                found = len(arrays[key]) if key in arrays else "none"
+                raise ValueError(f"'{key}' has {found} values, the manifest's counts need {length}")
+        columns = cls(arrays["chunk_article"], arrays["unit_chunk"].astype(np.int64),
+                      arrays["chunk_ids"].tolist(), arrays["article_ids"].tolist())
+        if len(columns.chunk_article) and not 0 <= columns.chunk_article.min() <= columns.chunk_article.max() < counts["articles"]:
+            raise ValueError("a chunk points to an article row the index does not have")
+        return columns, {name: arrays[f"{name}_offsets"].astype(np.int64) for name in ROW_FILES}
