@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import mmap
 import operator
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Callable, Iterable
@@ -170,8 +171,11 @@ class RowColumns:
     @classmethod
     def load(cls, path: Path, counts: dict) -> tuple["RowColumns", dict[str, np.ndarray]]:
         """The columns and each row file's offsets; ValueError when their lengths are not the manifest's counts."""
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {key: data[key] for key in data.files}
+        except (zipfile.BadZipFile, EOFError) as exc:
+            raise ValueError(f"not a readable .npz file: {exc}") from exc
         need = {"chunk_article": counts["chunks"], "unit_chunk": counts["units"], "chunk_ids": counts["chunks"],
                 "article_ids": counts["articles"], **{f"{n}_offsets": counts[n] + 1 for n in ROW_FILES}}
         for key, length in need.items():
