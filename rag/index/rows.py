@@ -58,6 +58,8 @@ class JsonlRows(Sequence):
                                     f"another build); {fix}")
         self._rows: dict[int, object] = {}
         self._all: list | None = None
+        if len(self):  # the first and last rows are read now: damage at either end fails the load
+            self[0], self[len(self) - 1]
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -169,21 +171,25 @@ class RowColumns:
                      **{f"{name}_offsets": offsets[name] for name in ROW_FILES})
 
     @classmethod
-    def load(cls, path: Path, counts: dict) -> tuple["RowColumns", dict[str, np.ndarray]]:
-        """The columns and each row file's offsets; ValueError when their lengths are not the manifest's counts."""
+    def load(cls, path: Path) -> tuple["RowColumns", dict[str, np.ndarray]]:
+        """The columns and each row file's offsets; ValueError when they disagree with each other (whether
+        they are the manifest's counts is checked with the row files)."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {key: data[key] for key in data.files}
         except (zipfile.BadZipFile, EOFError) as exc:
             raise ValueError(f"not a readable .npz file: {exc}") from exc
-        need = {"chunk_article": counts["chunks"], "unit_chunk": counts["units"], "chunk_ids": counts["chunks"],
-                "article_ids": counts["articles"], **{f"{n}_offsets": counts[n] + 1 for n in ROW_FILES}}
-        for key, length in need.items():
-            if key not in arrays or len(arrays[key]) != length:
-                found = len(arrays[key]) if key in arrays else "none"
-                raise ValueError(f"'{key}' has {found} values, the manifest's counts need {length}")
+        missing = {"chunk_article", "unit_chunk", "chunk_ids", "article_ids", *(f"{n}_offsets" for n in ROW_FILES)} - set(arrays)
+        if missing:
+            raise ValueError(f"it lacks {', '.join(sorted(missing))}")
+        rows_of = {name: len(arrays[f"{name}_offsets"]) - 1 for name in ROW_FILES}
+        for key, name in (("chunk_article", "chunks"), ("chunk_ids", "chunks"), ("unit_chunk", "units"),
+                          ("article_ids", "articles")):
+            if len(arrays[key]) != rows_of[name]:
+                raise ValueError(f"'{key}' has {len(arrays[key])} values, the offsets of {name}.jsonl {rows_of[name]} rows")
         columns = cls(arrays["chunk_article"], arrays["unit_chunk"].astype(np.int64),
                       arrays["chunk_ids"].tolist(), arrays["article_ids"].tolist())
-        if len(columns.chunk_article) and not 0 <= columns.chunk_article.min() <= columns.chunk_article.max() < counts["articles"]:
-            raise ValueError("a chunk points to an article row the index does not have")
+        pointers = ((columns.chunk_article, rows_of["articles"]), (columns.unit_chunk, rows_of["chunks"]))
+        if any(len(p) and not 0 <= p.min() <= p.max() < n for p, n in pointers):
+            raise ValueError("a row points to a row the index does not have")
         return columns, {name: arrays[f"{name}_offsets"].astype(np.int64) for name in ROW_FILES}

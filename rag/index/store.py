@@ -400,7 +400,7 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
                                     + REBUILD_HINT.format(path=path)) from exc
 
     # Saved without rows.npz: the offsets are found by scanning each file, the columns by reading every row.
-    columns, offsets = (read(rows.FILE, lambda f: RowColumns.load(f, manifest["counts"]))
+    columns, offsets = (read(rows.FILE, RowColumns.load)
                         if rows.FILE in manifest.get("files", {}) else (None, {}))
 
     def jsonl(name: str, convert) -> JsonlRows:
