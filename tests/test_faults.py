@@ -428,7 +428,7 @@ INDEX_FILES = ["chunks.jsonl", "articles.jsonl", "units.jsonl", "units.npy", "ve
                "bm25/params.index.json", "bm25/vocab.index.json",
                "bm25_units/data.csc.index.npy", "bm25_units/indices.csc.index.npy", "bm25_units/indptr.csc.index.npy",
                "bm25_units/params.index.json", "bm25_units/vocab.index.json", "term_df.json",
-               "article_years.json", "rows.npz"]
+               "article_years.json", "rows.npz", "accents.json"]
 
 
 def test_index_files_are_the_ones_listed_here(pristine):

@@ -10,9 +10,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from rag.index.rows import JsonlRows, RowColumns, RowsById, line_offsets
 from rag.index.term_stats import TermStats
 from rag.index.vectors import EXACT_SEARCH_LIMIT, HalfPrecisionRows, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
+from rag.text import accents
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
@@ -56,6 +57,19 @@ class Index:
     _term_stats: TermStats | None = field(default=None, init=False, repr=False, compare=False)
     _article_years: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _columns: RowColumns | None = field(default=None, init=False, repr=False, compare=False)
+    # Reads the saved accent vocabulary (None: not saved, or counted with another general vocabulary).
+    _saved_accents: Callable[[], accents.Vocabulary | None] | None = field(default=None, init=False, repr=False,
+                                                                           compare=False)
+    _accents: accents.Vocabulary | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def accent_vocabulary(self) -> accents.Vocabulary:
+        """The accented forms unaccented questions are restored with (rag/text/accents.py): read from
+        accents.json when the index has it, else counted from the articles."""
+        if self._accents is None:
+            saved = self._saved_accents() if self._saved_accents else None
+            self._accents = saved or accents.vocabulary_of(f"{a.title}\n{a.text}" for a in self.articles.values())
+        return self._accents
 
     @property
     def columns(self) -> RowColumns:
@@ -89,6 +103,7 @@ class Index:
         """The same index searched through another vector store (Milvus), keeping what was read or counted."""
         other = replace(self, vectors=vectors)
         other._term_stats, other._article_years, other._columns = self._term_stats, self._article_years, self._columns
+        other._saved_accents, other._accents = self._saved_accents, self._accents
         return other
 
     @property
@@ -237,6 +252,8 @@ def save_index(index: Index, path: Path) -> None:
         article_years.save(index.article_years, tmp / article_years.FILE)
         offsets = {name: line_offsets((tmp / f"{name}.jsonl").read_bytes()) for name in rows.ROW_FILES}
         index.columns.save(tmp / rows.FILE, offsets)
+        with (tmp / accents.FILE).open("wb") as handle:
+            accents.save_vocabulary(index.accent_vocabulary, handle)
         manifest = dict(index.manifest)
         manifest["files"] = {
             str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
@@ -434,4 +451,21 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
     index = Index(path=path, manifest=manifest, articles=articles, chunks=chunks,
                   vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
     index._term_stats, index._article_years, index._columns = stats, years, columns
+    if accents.FILE in manifest.get("files", {}):
+        index._saved_accents = read(accents.FILE, lambda f: _saved_accents(f, REBUILD_HINT.format(path=path)))
     return index
+
+
+def _saved_accents(path: Path, fix: str) -> Callable[[], accents.Vocabulary | None]:
+    """Reads accents.json on first call (the first question typed without accents), from the file opened now:
+    a save swapping in another index meanwhile does not change what this index reads."""
+    handle = path.open("rb")
+
+    @cache
+    def read() -> accents.Vocabulary | None:
+        try:
+            with handle:
+                return accents.load_vocabulary(handle)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(f"{path} could not be read ({str(exc)[:200]}): damaged; {fix}") from exc
+    return read

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rag.retrieve.question_types import outside_quotes, question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
-from rag.text.accents import AccentRestorer
+from rag.text.accents import AccentRestorer, Vocabulary, vocabulary_of
 from rag.errors import InputError
 from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
 from rag.schema import Article, QueryPlan
@@ -200,10 +200,18 @@ class QueryPlanner:
         self.restorer = restorer
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
+    def from_articles(cls, articles: Iterable[Article], vocabulary: Callable[[], Vocabulary] | None = None
+                      ) -> "QueryPlanner":
+        """The planner of these articles; the accent vocabulary is counted from them on the first question
+        typed without accents, unless `vocabulary` gives it (an index's saved one: `QueryPlanner.of`)."""
         articles = list(articles)
         return cls(Gazetteer.from_articles(articles),
-                   AccentRestorer.lazy(lambda: (f"{a.title}\n{a.text}" for a in articles)))
+                   AccentRestorer.lazy(vocabulary or (lambda: vocabulary_of(f"{a.title}\n{a.text}" for a in articles))))
+
+    @classmethod
+    def of(cls, index) -> "QueryPlanner":
+        """The planner of an index (rag.index.store.Index), with its saved accent vocabulary when it has one."""
+        return cls.from_articles(index.articles.values(), lambda: index.accent_vocabulary)
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
         return plan_query(question, self.gazetteer, history, self.restorer)
