@@ -54,8 +54,8 @@ class JsonlRows(Sequence):
         self._data = _map(self.path)
         self._offsets = line_offsets(self._data) if offsets is None else offsets
         if len(self._offsets) < 1 or int(self._offsets[-1]) != len(self._data) or int(self._offsets[0]) != 0:
-            raise IndexCorruptError(f"{self.path} does not match its row offsets in {FILE} (edited or from "
-                                    f"another build); {fix}")
+            where = f"its row offsets in {FILE}" if offsets is not None else "a file of whole lines"
+            raise IndexCorruptError(f"{self.path} does not match {where} (edited or from another build); {fix}")
         self._rows: dict[int, object] = {}
         self._all: list | None = None
         if len(self):  # the first and last rows are read now: damage at either end fails the load
