@@ -23,6 +23,7 @@ import numpy as np
 
 from rag.errors import IndexCorruptError, InputError
 from rag.ingest.jsonl import jsonl_objects
+from rag.schema import Place
 
 FILE = "rows.npz"
 ROW_FILES = ("chunks", "units", "articles")  # offsets are saved for these, as "<name>_offsets"
@@ -121,7 +122,8 @@ class JsonlRows(Sequence):
 
 
 class RowsById(Mapping):
-    """Rows looked up by id (a chunk id, an article id) without parsing the others."""
+    """Rows looked up by id (a chunk id, an article id) without parsing the others. `ids` are in row order,
+    so the values in order are the rows (read whole at once, as iterating `JsonlRows` does)."""
 
     def __init__(self, ids: Sequence[str], rows: Sequence) -> None:
         self._row_of = {key: i for i, key in enumerate(ids)}
@@ -139,24 +141,33 @@ class RowsById(Mapping):
     def __len__(self) -> int:
         return len(self._row_of)
 
+    def values(self) -> list:  # type: ignore[override]
+        return list(self._rows)
+
+    def items(self) -> list:  # type: ignore[override]
+        return list(zip(self._row_of, self._rows))
+
 
 class RowColumns:
     """What each row points to, as arrays: `chunk_article[row]` is the article row (in articles.jsonl
-    order) of chunk `row`, `unit_chunk[unit]` the chunk row of a unit; plus the ids of chunks and articles."""
+    order) of chunk `row`, `unit_chunk[unit]` the chunk row of a unit; plus the ids of chunks and articles
+    and each article's place (the gazetteer and the retriever's filters read every article's)."""
 
     def __init__(self, chunk_article: np.ndarray, unit_chunk: np.ndarray, chunk_ids: list[str],
-                 article_ids: list[str]) -> None:
+                 article_ids: list[str], article_places: list[Place]) -> None:
         self.chunk_article, self.unit_chunk = chunk_article, unit_chunk
-        self.chunk_ids, self.article_ids = chunk_ids, article_ids
+        self.chunk_ids, self.article_ids, self.article_places = chunk_ids, article_ids, article_places
 
     @classmethod
     def of(cls, articles: Iterable, chunks: Iterable, units: Iterable[tuple[int, str]]) -> "RowColumns":
         """The columns of rows in memory (a build, an update, or an index saved without rows.npz)."""
+        articles = list(articles)
         article_ids = [a.id for a in articles]
         row_of = {a: i for i, a in enumerate(article_ids)}
         chunks = list(chunks)
         return cls(np.fromiter((row_of[c.article_id] for c in chunks), dtype=np.int32, count=len(chunks)),
-                   np.fromiter((row for row, _ in units), dtype=np.int64), [c.id for c in chunks], article_ids)
+                   np.fromiter((row for row, _ in units), dtype=np.int64), [c.id for c in chunks], article_ids,
+                   [a.place for a in articles])
 
     @property
     def chunk_article_ids(self) -> list[str]:
@@ -168,6 +179,9 @@ class RowColumns:
         with path.open("wb") as handle:
             np.savez(handle, chunk_article=self.chunk_article, unit_chunk=self.unit_chunk,
                      chunk_ids=np.array(self.chunk_ids, dtype=str), article_ids=np.array(self.article_ids, dtype=str),
+                     # None is saved as "": both mean no such part of the place to every reader
+                     article_districts=np.array([p.district or "" for p in self.article_places], dtype=str),
+                     article_provinces=np.array([p.province or "" for p in self.article_places], dtype=str),
                      **{f"{name}_offsets": offsets[name] for name in ROW_FILES})
 
     @classmethod
@@ -179,16 +193,20 @@ class RowColumns:
                 arrays = {key: data[key] for key in data.files}
         except (zipfile.BadZipFile, EOFError) as exc:
             raise ValueError(f"not a readable .npz file: {exc}") from exc
-        missing = {"chunk_article", "unit_chunk", "chunk_ids", "article_ids", *(f"{n}_offsets" for n in ROW_FILES)} - set(arrays)
+        missing = {"chunk_article", "unit_chunk", "chunk_ids", "article_ids", "article_districts",
+                   "article_provinces", *(f"{n}_offsets" for n in ROW_FILES)} - set(arrays)
         if missing:
             raise ValueError(f"it lacks {', '.join(sorted(missing))}")
         rows_of = {name: len(arrays[f"{name}_offsets"]) - 1 for name in ROW_FILES}
         for key, name in (("chunk_article", "chunks"), ("chunk_ids", "chunks"), ("unit_chunk", "units"),
-                          ("article_ids", "articles")):
+                          ("article_ids", "articles"), ("article_districts", "articles"),
+                          ("article_provinces", "articles")):
             if len(arrays[key]) != rows_of[name]:
                 raise ValueError(f"'{key}' has {len(arrays[key])} values, the offsets of {name}.jsonl {rows_of[name]} rows")
+        places = [Place(d or None, p or None) for d, p in zip(arrays["article_districts"].tolist(),
+                                                              arrays["article_provinces"].tolist())]
         columns = cls(arrays["chunk_article"], arrays["unit_chunk"].astype(np.int64),
-                      arrays["chunk_ids"].tolist(), arrays["article_ids"].tolist())
+                      arrays["chunk_ids"].tolist(), arrays["article_ids"].tolist(), places)
         pointers = ((columns.chunk_article, rows_of["articles"]), (columns.unit_chunk, rows_of["chunks"]))
         if any(len(p) and not 0 <= p.min() <= p.max() < n for p, n in pointers):
             raise ValueError("a row points to a row the index does not have")

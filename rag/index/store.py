@@ -45,7 +45,7 @@ class Index:
 
     path: Path
     manifest: dict
-    articles: dict[str, Article]
+    articles: Mapping[str, Article]  # a loaded index's reads an article when it is looked up (RowsById)
     chunks: Sequence[Chunk]
     vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
@@ -86,6 +86,11 @@ class Index:
     def chunk_article_ids(self) -> list[str]:
         """The article id of each chunk row, without reading the chunks."""
         return self.columns.chunk_article_ids
+
+    @property
+    def article_places(self) -> dict[str, Place]:
+        """Each article's place by id, without reading the articles."""
+        return dict(zip(self.columns.article_ids, self.columns.article_places))
 
     @property
     def unit_chunk_rows(self) -> np.ndarray:
@@ -425,10 +430,14 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
 
     chunks = jsonl("chunks", partial(_from_json, Chunk))
     units = jsonl("units", lambda r: (r["chunk_row"], r["text"]))
-    articles = {a.id: a for a in jsonl("articles", partial(_from_json, Article))}
+    article_rows = jsonl("articles", partial(_from_json, Article))
     if columns is None:  # every row is read now, as before rows.npz, so a damaged row fails the load
+        articles: Mapping[str, Article] = {a.id: a for a in article_rows}
         columns = read("chunks.jsonl", lambda f: RowColumns.of(articles.values(), chunks, units))
-    elif columns.article_ids != list(articles):
+    else:
+        articles = RowsById(columns.article_ids, article_rows)
+    ends = (0, len(article_rows) - 1) if len(article_rows) else ()  # read at load (JsonlRows)
+    if len(columns.article_ids) != len(article_rows) or any(columns.article_ids[i] != article_rows[i].id for i in ends):
         raise IndexCorruptError(f"{path / rows.FILE} lists other articles than articles.jsonl (edited or from "
                                 "another build); " + REBUILD_HINT.format(path=path))
     unit_vectors = read("units.npy", lambda f: HalfPrecisionRows(np.load(f, mmap_mode="r")))

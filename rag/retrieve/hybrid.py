@@ -73,9 +73,10 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._article_place_keys = {a.id: place_keys(a.place) for a in index.articles.values()}
+        places = index.article_places  # a column: no article is read to build these
+        self._article_place_keys = {article_id: place_keys(place) for article_id, place in places.items()}
         # A district in the plan filters; a province only boosts (see `satisfies` and `retrieve`).
-        self._district_keys = {fold(a.place.district) for a in index.articles.values() if a.place.district}
+        self._district_keys = {fold(p.district) for p in places.values() if p.district}
 
         self._allowed_cache: dict[tuple, np.ndarray] = {}
         # Answer units are stored in chunk order per build, but uploads and removals append and
