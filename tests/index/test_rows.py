@@ -38,6 +38,13 @@ def _without_rows_file(index: Path) -> None:
     _edit_manifest(index, lambda manifest: manifest["files"].pop(rows.FILE))
 
 
+def _article(row: dict):
+    from rag.index.store import _from_json
+    from rag.schema import Article
+
+    return _from_json(Article, row)
+
+
 def _corrupt_message(path: Path) -> str:
     with pytest.raises(IndexCorruptError) as info:
         load_index(path)
@@ -67,6 +74,14 @@ def test_load_parses_no_chunk_or_unit_row(e5_index_path):
     assert set(index.chunks._rows) == ends[0] | {row} and index.chunks[row] is chunk  # parsed once, kept
     assert index.chunk_by_id[chunk.id] is chunk
     assert index.chunks[-1] == index.chunks[len(index.chunks) - 1]
+    articles = index.articles._rows  # articles too: read when looked up, the first and last at load
+    assert set(articles._rows) == {0, len(articles) - 1} and articles._all is None
+    parsed = [_article(a) for a in read_jsonl(e5_index_path / "articles.jsonl")]
+    assert index.article_places == {a.id: a.place for a in parsed}  # a column: still no article read
+    assert set(articles._rows) == {0, len(articles) - 1}
+    assert index.articles[parsed[1].id] == parsed[1] and parsed[1].id in index.articles
+    assert index.articles.get("no such article") is None
+    assert index.articles == {a.id: a for a in parsed}
     with pytest.raises(IndexError):
         index.chunks[len(index.chunks)]
     _same_rows_and_columns(index, e5_index_path)
