@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -86,10 +87,16 @@ class SynthesisSettings:
     min_piece_words: int = 6
     max_articles: int = 4
     # The learned salience (rag.answer.learned_salience, fitted on VietNews abstracts no evaluation uses)
-    # replaces salience_weight, position weights and title_penalty for these kinds (comma-separated).
-    learned_weight: float = 3.0
+    # replaces salience_weight, the position weights and title_penalty for these kinds (comma-separated),
+    # for a pure summary question only (learned_summary_only: on focused questions it did worse than the
+    # hand-set weights). learned_weight 5 and learned_title_penalty 2 were chosen on the digest benchmark's
+    # 150 development articles (eval/README.md, issue 11e); the rest were searched on the synthesis
+    # development sets (eval/benchmarks/synthesis_weights.py).
+    learned_weight: float = 5.0
     learned_kinds: str = "report,digest,plan"
     hand_share: float = 0.0  # 0: the learned salience replaces the hand-set one; 1: it is added to it
+    learned_model: str = ""  # another fit's JSON (eval.benchmarks.salience_train --out), to compare fits
+    learned_title_penalty: float = 2.0  # restating the title, with the learned salience (see _score)
     learned_summary_only: bool = True  # only for a pure summary question (no topic words of its own)
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
 
@@ -211,7 +218,8 @@ class Synthesiser:
             return None
         features = article_features([p.text for p in pieces], [p.unit for p in pieces], self.index.unit_vectors,
                                     pieces[0].hit.chunk.title)
-        return dict(zip((p.order for p in pieces), load_model().score(features)))
+        model = load_model(Path(s.learned_model)) if s.learned_model else load_model()
+        return dict(zip((p.order for p in pieces), model.score(features)))
 
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
@@ -249,7 +257,10 @@ class Synthesiser:
             salience = (s.salience_weight * self._salience(p.text, kind, title, speech)
                         + position_weight * position - s.title_penalty * restates)
             if learned is not None:  # learned from abstracts, beside (hand_share) or instead of the hand-set one
-                salience = s.hand_share * salience + s.learned_weight * learned[p.order] + (
+                # the answer's lead line gives the title: a piece only restating it tells the reader nothing,
+                # though an abstract often restates it (the learned label cannot see the lead line)
+                salience = s.hand_share * salience + s.learned_weight * learned[p.order] - (
+                    s.learned_title_penalty * restates if not s.hand_share else 0.0) + (
                     s.speech_salience * bool(SPEECH.search(p.text)) if speech and not s.hand_share else 0.0) + (
                     s.directive_salience * is_directive(p.text) if kind == "plan" and not s.hand_share else 0.0)
             score = (s.question_weight * q + s.centroid_weight * c
