@@ -4,12 +4,13 @@ Articles: eval/benchmarks/salience_corpus.py (Party/government, outside the dige
 held-out writers' used ids and every id an eval/*.jsonl set names), indexed with `rag index build`.
 Pieces: what the synthesiser offers for a report (rag.answer.synthesis.Synthesiser._pieces: each sentence and
 the clauses of long ones), with the features of rag.answer.learned_salience.
-Label of a piece: how much of the article's human abstract it carries beyond the title, 
+Label of a piece: how much of the article's human abstract it carries beyond the title, mixing (--fact-share,
+the facts' part, default 0.5)
 - the share of the abstract's facts (eval.benchmarks.digest.facts_of: numbers and names of the abstract found
   in the body and not in the title) it holds, and
 - the share of the abstract's syllable pairs (accent-folded, pairs wholly inside the title left out) it holds
   (ROUGE-2 recall),
-mixed by --fact-share (the facts' part; default 0.5), divided by the article's best piece, so each article's most abstract-like piece scores 1.
+divided by the article's best piece, so each article's most abstract-like piece scores 1.
 Model: ridge least squares (numpy). Before the final fit on all articles, a check: fitted on 80% of the
 articles (by id), the other 20% report the correlation with the label and the label mass of the model's top 3
 pieces per article against the first 3 (LEAD).
@@ -100,7 +101,7 @@ def main() -> int:
         for row in rows:
             if row["id"] not in generator.index.articles:
                 continue  # a duplicate text the index build skipped
-            pieces = [p for p in synthesiser._pieces(row["id"], {}, "report")]
+            pieces = synthesiser._pieces(row["id"], {}, "report")
             if len(pieces) < 3:
                 continue
             texts, units = [p.text for p in pieces], [p.unit for p in pieces]
