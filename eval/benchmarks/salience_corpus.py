@@ -57,7 +57,7 @@ def build_index(rows: list[dict], index: Path, work: Path) -> None:
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     with open(corpus / "articles.jsonl", "w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(json.dumps({"id": row["id"], "title": row["title"], "text": row["body"]}, ensure_ascii=False) + "\n")
+        out.writelines(json.dumps({"id": r["id"], "title": r["title"], "text": r["body"]}, ensure_ascii=False) + "\n"
+                       for r in rows)
     subprocess.run([sys.executable, "-m", "rag.cli", "index", "build", "--source", str(corpus), "--index", str(index),
                     "--quiet"], check=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ from rag.text.vietnamese import folded_syllables
 
 def pairs(text: str) -> set[tuple[str, str]]:
     s = folded_syllables(text)
-    return set(zip(s, s[1:]))
+    return set(itertools.pairwise(s))
 
 
 def labels(texts: list[str], abstract: str, title: str, facts: list[str], fact_share_weight: float = 0.5) -> np.ndarray:
@@ -111,7 +112,7 @@ def main() -> int:
     x, y = np.vstack([a[1] for a in articles]), np.concatenate([a[2] for a in articles])
     w = ridge(x, y, args.ridge)
     model = {"features": list(FEATURES), "weights": {n: round(float(v), 5) for n, v in zip(FEATURES, w)},
-             "trained_on": {"articles": len(articles), "pieces": int(len(y)), "ridge": args.ridge, "fact_share": args.fact_share,
+             "trained_on": {"articles": len(articles), "pieces": len(y), "ridge": args.ridge, "fact_share": args.fact_share,
                             "command": "python -m eval.benchmarks.salience_train"}, "check_80_20": checked}
     args.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(model["trained_on"]), json.dumps(checked), sep="\n")

@@ -3,10 +3,10 @@
 For each chosen article, every quotable piece (sentence or clause) is scored by
 - relevance: e5 similarity to the question and to the article's centroid (what the article is mostly
   about, as in centroid summarisation), plus the IDF-weighted share of the question's own terms;
-- salience: for reports, digests and plans a score learned from human abstracts (rag.answer.learned_salience:
-  position, figures and names beyond the title, decisions, directive mood, ... weighed by a model fitted on
-  VietNews articles no evaluation uses); for lists and comparisons the hand-set signals (figures, named
-  programmes and documents, decisions; for lists, names and roles);
+- salience: figures, named programmes and documents, decisions and results; for lists, names and roles
+  (hand-set weights); for a pure summary question ("what does the article report?", no topic words) a score
+  learned from human abstracts instead (rag.answer.learned_salience: position, figures and names beyond the
+  title, decisions, ... weighed by a model fitted on VietNews articles no evaluation uses);
 - time: the years a piece speaks about (named in it, or inherited from the last year written earlier in
   its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
 - a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
@@ -27,7 +27,7 @@ from rag.answer.clauses import clauses
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.collection import article_years
-from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, beyond_title, capitalised_names, context_years, restates_title, question_names, shared_words, specifics
+from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, capitalised_names, context_years, restates_title, question_names, shared_words, specifics
 from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
@@ -257,12 +257,14 @@ class Synthesiser:
             salience = (s.salience_weight * self._salience(p.text, kind, title, speech)
                         + position_weight * position - s.title_penalty * restates)
             if learned is not None:  # learned from abstracts, beside (hand_share) or instead of the hand-set one
-                # the answer's lead line gives the title: a piece only restating it tells the reader nothing,
-                # though an abstract often restates it (the learned label cannot see the lead line)
-                salience = s.hand_share * salience + s.learned_weight * learned[p.order] - (
-                    s.learned_title_penalty * restates if not s.hand_share else 0.0) + (
-                    s.speech_salience * bool(SPEECH.search(p.text)) if speech and not s.hand_share else 0.0) + (
-                    s.directive_salience * is_directive(p.text) if kind == "plan" and not s.hand_share else 0.0)
+                salience = s.hand_share * salience + s.learned_weight * learned[p.order]
+                if not s.hand_share:
+                    # the answer's lead line gives the title: a piece only restating it tells the reader nothing,
+                    # though an abstract often restates it (the learned label cannot see the lead line); and
+                    # what the question itself asks for (speech, a plan's tasks) stays as the hand-set weights had it
+                    salience += (-s.learned_title_penalty * restates
+                                 + (s.speech_salience * bool(SPEECH.search(p.text)) if speech else 0.0)
+                                 + (s.directive_salience * is_directive(p.text) if kind == "plan" else 0.0))
             score = (s.question_weight * q + s.centroid_weight * c
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)

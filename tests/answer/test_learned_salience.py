@@ -1,6 +1,7 @@
 """The learned salience scorer: its features, the committed model, the trainer's labels and its data exclusions."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -82,7 +83,8 @@ def test_ridge_recovers_a_linear_rule():
 
 def test_training_excludes_every_evaluation_article():
     ids = excluded_ids()
-    synthesis_ids = {a for line in open("eval/synthesis.jsonl", encoding="utf-8") if line.strip()
+    lines = Path("eval/synthesis.jsonl").read_text(encoding="utf-8").splitlines()
+    synthesis_ids = {a for line in lines if line.strip()
                      for a in json.loads(line).get("gold_articles", []) if a.startswith("vietnews/")}
     assert synthesis_ids and synthesis_ids <= ids
     body = " ".join(["chữ"] * 300)
