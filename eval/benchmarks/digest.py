@@ -86,14 +86,15 @@ def main() -> int:
     parser.add_argument("--vietnews", type=Path, default=Path("../shared/data/vietnews/vietnews-5000.jsonl.gz"))
     parser.add_argument("--index", type=Path, help="reuse (or build) the index here")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="answer with this SynthesisSettings field changed (a float), to compare settings")
+                        help="answer with this SynthesisSettings field changed (a number or text), to compare settings")
     args = parser.parse_args()
     overrides = {}
     for item in args.set:
         name, _, value = item.partition("=")
         if name not in synthesis.SynthesisSettings.__dataclass_fields__ or not value:
             parser.error(f"--set {item}: expected NAME=VALUE with NAME a field of SynthesisSettings")
-        overrides[name] = type(getattr(synthesis.SynthesisSettings(), name))(float(value))
+        kind = type(getattr(synthesis.SynthesisSettings(), name))
+        overrides[name] = value if kind is str else kind(float(value))
     if not args.vietnews.exists():
         parser.error(f"{args.vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
     rows = select_articles(args.vietnews, args.articles, args.skip)

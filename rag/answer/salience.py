@@ -106,3 +106,24 @@ def shared_words(a: str, b: str) -> float:
     """Share of the shorter text's syllables that the other one also has."""
     x, y = set(folded_syllables(a)), set(folded_syllables(b))
     return len(x & y) / max(1, min(len(x), len(y)))
+
+
+# A date ("12/01/2021", "12-01-2021", "21-10"): when the piece happened, which a dateline gives, not what
+# happened. A two-part "6/18" is left alone: with a slash it is a share ("6/18 xã"), not a date.
+_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\b\d{1,2}-\d{1,2}\b")
+
+
+def beyond_title(text: str, title: set[str]) -> set[str]:
+    """The figures and names of a piece (rag.answer.salience.specifics) that the title does not give,
+    leaving out dates: "Sáng ngày 12/01/2021, Huyện ủy … tổ chức Hội nghị …" only restates the title."""
+    return {x for x in specifics(_DATE.sub(" ", text)) if not set(folded_syllables(x)) <= title}
+
+
+def restates_title(text: str, title: set[str], spare_new: bool = True) -> bool:
+    """Whether a piece only says again what the title says: most of the title's syllables are in it and
+    (with `spare_new`) it gives no figure or name the title does not. The lede that says who did it and how
+    much ("Sáng 21-10, Phó thủ tướng Vương Đình Huệ … nhấn nút vận hành cầu cảng Vissai …") is news beyond
+    the title, and what a summary most often holds."""
+    if not title or len(title & set(folded_syllables(text))) / len(title) < 0.6:
+        return False
+    return not (spare_new and beyond_title(text, title))

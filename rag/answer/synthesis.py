@@ -3,25 +3,31 @@
 For each chosen article, every quotable piece (sentence or clause) is scored by
 - relevance: e5 similarity to the question and to the article's centroid (what the article is mostly
   about, as in centroid summarisation), plus the IDF-weighted share of the question's own terms;
-- salience: figures, named programmes and documents, decisions and results; for lists, names and roles;
+- salience: figures, named programmes and documents, decisions and results; for lists, names and roles
+  (hand-set weights); for a pure summary question ("what does the article report?", no topic words) a score
+  learned from human abstracts instead (rag.answer.learned_salience: position, figures and names beyond the
+  title, decisions, ... weighed by a model fitted on VietNews articles no evaluation uses);
 - time: the years a piece speaks about (named in it, or inherited from the last year written earlier in
   its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
 - a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
 then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
-each other, within a word budget. The weights in SynthesisSettings are stated, not fitted.
+each other, within a word budget. The mixing weights in SynthesisSettings are stated or chosen on the
+development sets (see SynthesisSettings).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from rag.answer.clauses import clauses
 from rag.answer.mood import is_directive
+from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.collection import article_years
-from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, capitalised_names, context_years, question_names, shared_words, specifics
+from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, capitalised_names, context_years, restates_title, question_names, shared_words, specifics
 from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
@@ -80,6 +86,18 @@ class SynthesisSettings:
     length_weight: float = 2.0  # penalty per word, as a share of max_piece_words: denser pieces first
     min_piece_words: int = 6
     max_articles: int = 4
+    # The learned salience (rag.answer.learned_salience, fitted on VietNews abstracts no evaluation uses)
+    # replaces salience_weight, the position weights and title_penalty for these kinds (comma-separated),
+    # for a pure summary question only (learned_summary_only: on focused questions it did worse than the
+    # hand-set weights). learned_weight 5 and learned_title_penalty 2 were chosen on the digest benchmark's
+    # 150 development articles (eval/README.md, issue 11e); the rest were searched on the synthesis
+    # development sets (eval/benchmarks/synthesis_weights.py).
+    learned_weight: float = 5.0
+    learned_kinds: str = "report,digest,plan"
+    hand_share: float = 0.0  # 0: the learned salience replaces the hand-set one; 1: it is added to it
+    learned_model: str = ""  # another fit's JSON (eval.benchmarks.salience_train --out), to compare fits
+    learned_title_penalty: float = 2.0  # restating the title, with the learned salience (see _score)
+    learned_summary_only: bool = True  # only for a pure summary question (no topic words of its own)
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
 
 
@@ -119,27 +137,6 @@ def _topic(plan: QueryPlan) -> QueryPlan:
     what the answer must hold) and the type's cue words ("report", "kết quả gì") are not topic words."""
     text, question = (without_cues(outside_quotes(t)) for t in (plan.text, plan.question))
     return replace(plan, text=text, question=question, answer_type="other")
-
-
-# A date ("12/01/2021", "12-01-2021", "21-10"): when the piece happened, which a dateline gives, not what
-# happened. A two-part "6/18" is left alone: with a slash it is a share ("6/18 xã"), not a date.
-_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\b\d{1,2}-\d{1,2}\b")
-
-
-def _beyond_title(text: str, title: set[str]) -> set[str]:
-    """The figures and names of a piece (rag.answer.salience.specifics) that the title does not give,
-    leaving out dates: "Sáng ngày 12/01/2021, Huyện ủy … tổ chức Hội nghị …" only restates the title."""
-    return {x for x in specifics(_DATE.sub(" ", text)) if not set(folded_syllables(x)) <= title}
-
-
-def _restates_title(text: str, title: set[str], spare_new: bool = True) -> bool:
-    """Whether a piece only says again what the title says: most of the title's syllables are in it and
-    (with `spare_new`) it gives no figure or name the title does not. The lede that says who did it and how
-    much ("Sáng 21-10, Phó thủ tướng Vương Đình Huệ … nhấn nút vận hành cầu cảng Vissai …") is news beyond
-    the title, and what a summary most often holds."""
-    if not title or len(title & set(folded_syllables(text))) / len(title) < 0.6:
-        return False
-    return not (spare_new and _beyond_title(text, title))
 
 
 class Synthesiser:
@@ -213,8 +210,23 @@ class Synthesiser:
             score += min(0.6, 0.3 * names) + 0.2 * min(2, len(ROLE.findall(lowered)))
         return min(score, 1.0)
 
+    def _learned(self, pieces: list[Piece], kind: str) -> dict[int, float] | None:
+        """The learned salience of every piece of an article (rag.answer.learned_salience), by its order;
+        None when the settings leave this kind to the hand-set weights."""
+        s = self.settings
+        if not pieces or s.learned_weight <= 0 or kind not in s.learned_kinds.split(","):
+            return None
+        features = article_features([p.text for p in pieces], [p.unit for p in pieces], self.index.unit_vectors,
+                                    pieces[0].hit.chunk.title)
+        model = load_model(Path(s.learned_model)) if s.learned_model else load_model()
+        return dict(zip((p.order for p in pieces), model.score(features)))
+
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
+        groups = _term_groups(_topic(plan))
+        summary = not groups and kind in ("report", "digest")  # "what does the article report?": no topic words
+        # over the whole article (positions count every sentence)
+        learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
@@ -230,13 +242,7 @@ class Synthesiser:
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
         centroid = vectors.mean(axis=0)
         to_question, to_centre = vectors @ vector, vectors @ centroid
-
-        def spread(x: np.ndarray) -> np.ndarray:
-            return (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else np.ones_like(x)
-
-        groups = _term_groups(_topic(plan))
         weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
-        summary = not groups and kind in ("report", "digest")
         position_weight = s.summary_position_weight if summary else s.position_weight
         title = set(folded_syllables(pieces[0].hit.chunk.title))
         speech = bool(SPEECH_QUESTION.search(fold(plan.question)))
@@ -246,12 +252,22 @@ class Synthesiser:
             time = self._time_fit(plan, p, kind)
             if time is None:
                 continue
-            restates = _restates_title(p.text, title, s.title_penalty_spares_new and summary)
             frame = s.frame_penalty * bool(SPEECH_FRAME.search(p.text))
+            restates = restates_title(p.text, title, s.title_penalty_spares_new and summary)
+            salience = (s.salience_weight * self._salience(p.text, kind, title, speech)
+                        + position_weight * position - s.title_penalty * restates)
+            if learned is not None:  # learned from abstracts, beside (hand_share) or instead of the hand-set one
+                salience = s.hand_share * salience + s.learned_weight * learned[p.order]
+                if not s.hand_share:
+                    # the answer's lead line gives the title: a piece only restating it tells the reader nothing,
+                    # though an abstract often restates it (the learned label cannot see the lead line); and
+                    # what the question itself asks for (speech, a plan's tasks) stays as the hand-set weights had it
+                    salience += (-s.learned_title_penalty * restates
+                                 + (s.speech_salience * bool(SPEECH.search(p.text)) if speech else 0.0)
+                                 + (s.directive_salience * is_directive(p.text) if kind == "plan" else 0.0))
             score = (s.question_weight * q + s.centroid_weight * c
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
-                     + s.salience_weight * self._salience(p.text, kind, title, speech) + position_weight * position
-                     + time - s.title_penalty * restates - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
+                     + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
         return scored
 

@@ -67,6 +67,25 @@ def test_an_english_report_question_gets_an_english_lead_and_quoted_bullets(pipe
     assert answer.to_dict()["question_type"] == "report"
 
 
+def test_a_pure_summary_uses_the_learned_salience_and_ranks_the_dateline_last(pipeline):
+    """"What did Tháp Mười report in 2021?" has no topic words: its pieces are weighed by the learned salience
+    (rag.answer.learned_salience), and the opening that only says the meeting took place ranks below the results."""
+    from rag.answer.synthesis import Synthesiser
+
+    plan = pipeline.plan("What did Tháp Mười report in 2021?", [])
+    synthesiser = Synthesiser(pipeline.generator)
+    vector, hits = pipeline._retrieve(plan, None)
+    pieces = synthesiser._pieces(hits[0].chunk.article_id, {}, "report")
+    assert synthesiser._learned(pieces, "report") is not None and synthesiser._learned(pieces, "list") is None
+    scored = synthesiser._score(plan, pieces, vector, "report")
+    dateline = max(p.score for p in scored if p.text.startswith("Sáng ngày 12/01/2021"))
+    result = max(p.score for p in scored if "212 đảng viên" in p.text)
+    assert result > dateline
+    answer = pipeline.answer("What did Tháp Mười report in 2021?")
+    _check_bullets(answer)
+    assert fact_met(("212",), answer.text) and fact_met(("09 tập thể",), answer.text)
+
+
 def test_an_english_question_naming_a_body_in_english_is_not_declined(pipeline):
     """English names of bodies ("District Party Committee") are not in a Vietnamese article; the place is."""
     for question in ("What did the District Party Committee of Mỹ Lộc report in 2021?",

@@ -1,0 +1,63 @@
+"""The training articles of the learned salience scorer (rag/answer/learned_salience.py), and its index.
+
+VietNews Party/government articles (eval/benchmarks/vietnews_party.py's rule) that no evaluation uses:
+- not in the digest benchmark's pool (eval/benchmarks/digest.py's rule, every --skip: its first 150 are
+  development data and every later range is kept fresh for a run with the code frozen);
+- not in /work/heldout/used_ids.txt (articles other held-out sets were written on), when that file exists;
+- not named by any question set eval/*.jsonl (`gold_articles`, `source`, or any "vietnews/NNNNNN" in a row).
+The articles are read at run time from ../shared/data/vietnews (never copied into the repository) and indexed
+with the product's own `rag index build`, so the trainer sees the same units and vectors the answerer does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from eval.benchmarks.digest import PARTY_OR_STATE
+from eval.benchmarks.vietnews_party import is_party_government
+
+USED_IDS = Path("/work/heldout/used_ids.txt")
+_VIETNEWS_ID = re.compile(r"vietnews/\d+")
+
+
+def in_digest_pool(row: dict) -> bool:
+    """Whether eval.benchmarks.digest.select_articles can pick this article, at any --skip."""
+    return bool(PARTY_OR_STATE.search(row["title"] + " " + row["abstract"])) and 250 <= len(row["body"].split()) <= 700
+
+
+def excluded_ids(eval_dir: Path = Path("eval"), used_ids: Path = USED_IDS) -> set[str]:
+    """Every VietNews id an evaluation set names, plus the held-out writers' used ids."""
+    ids: set[str] = set()
+    for path in sorted(eval_dir.glob("*.jsonl")):
+        ids.update(_VIETNEWS_ID.findall(path.read_text(encoding="utf-8")))
+    if used_ids.exists():
+        ids.update(line.strip() for line in used_ids.read_text(encoding="utf-8").splitlines() if line.strip())
+    return ids
+
+
+def training_rows(vietnews: Path) -> list[dict]:
+    """The training articles (id, title, abstract, body), in file order."""
+    if not vietnews.exists():
+        raise SystemExit(f"{vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
+    excluded = excluded_ids()
+    with gzip.open(vietnews, "rt", encoding="utf-8") as source:
+        rows = [json.loads(line) for line in source]
+    return [r for r in rows if is_party_government(r) and not in_digest_pool(r) and r["id"] not in excluded]
+
+
+def build_index(rows: list[dict], index: Path, work: Path) -> None:
+    """Index the training articles with `rag index build` (unless `index` already holds an index)."""
+    if (index / "manifest.json").exists():
+        return
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    with open(corpus / "articles.jsonl", "w", encoding="utf-8") as out:
+        out.writelines(json.dumps({"id": r["id"], "title": r["title"], "text": r["body"]}, ensure_ascii=False) + "\n"
+                       for r in rows)
+    subprocess.run([sys.executable, "-m", "rag.cli", "index", "build", "--source", str(corpus), "--index", str(index),
+                    "--quiet"], check=True)
