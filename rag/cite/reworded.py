@@ -4,8 +4,8 @@ the passage's ("đẩy mạnh" for "tăng cường", "Tại hội nghị" for "D
 The lexical rules ask a sentence's words of the passage; a person summarising a passage uses other words.
 When the only reasons a sentence fails are about wording (never a number, date, year, name, role,
 quantifier, negation, contrary word or place), each part of the sentence the rules flag is compared by
-meaning (e5) with the clauses it should come from; the sentence is supported when every flagged part is close
-to one of them and the sentence as a whole is close to the clauses it matches. A clause taken from elsewhere
+meaning (e5) with the clauses the sentence matches; the sentence is supported when every flagged part is close
+to one of them and the sentence as a whole is close to them read together. A clause taken from elsewhere
 (an invented clause) is far from every clause of the passage, so it still fails.
 
 Thresholds are chosen on the development half of the perturbation benchmark and the spent human sets

@@ -135,7 +135,7 @@ class SupportChecker:
             elif local < s.min_local_coverage:
                 reasons.append(f"the sentence's facts sit in clauses that say something else ({local:.0%})")
         if language == "vi" and only_wording(reasons):
-            reworded = self._reworded(claim, reasons, relevant, best, neighbour, clauses, coverage)
+            reworded = self._reworded(claim, reasons, relevant, best, neighbour, coverage)
             if reworded:
                 notes.append(reworded)
                 reasons = []
@@ -279,13 +279,15 @@ class SupportChecker:
                     reasons.append(f"the clauses this sentence matches do not say '{part}' ({share:.0%} of its words)")
         return reasons
 
-    def _reworded(self, claim, reasons, relevant, best, neighbour, clauses, coverage) -> str | None:
+    def _reworded(self, claim, reasons, relevant, best, neighbour, coverage) -> str | None:
         """A note when the sentence is a paraphrase of the clauses it matches (see rag/cite/reworded.py)."""
         s = self.settings
         if self.embedder is None or s.min_reworded_similarity <= 0 or coverage < s.min_reworded_coverage:
             return None
         local = [c.text for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
-        scores = reworded_scores(claim, flagged_parts(reasons), local, [c.text for c in clauses], self._similarity)
+        # parts are compared with the clauses the sentence matches, not the whole source: an article cited by id
+        # holds clauses on many things, and a clause invented near one of them must not borrow it
+        scores = reworded_scores(claim, flagged_parts(reasons), local, local, self._similarity)
         self.last_reworded = scores  # read by the threshold grid
         if scores is None or scores[0] < s.min_reworded_similarity or scores[1] < s.min_reworded_part:
             return None
