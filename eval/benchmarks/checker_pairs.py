@@ -135,12 +135,17 @@ def _add_paraphrases(article: dict, windows, order: list[int], add, seed: int) -
     """The rewrites of issue 12d, from their own seeded generator (the earlier kinds' pairs stay as they were)."""
     rng = random.Random(f"{seed}:paraphrase:{article['id']}")
     for kind, make in (("synonym", R.synonym), ("summary", R.summary)):
-        for i in order:
-            s, p = windows[i]
-            new = make(s, p, rng)
-            if new and new != s:
-                add(kind, new, p)
-                break
+        _first_made(kind, make, windows, order, add, rng)
+
+
+def _first_made(kind: str, make, windows, order: list[int], add, rng: random.Random) -> None:
+    """The pair of `kind` from the first window (in the article's shuffled order) `make` can rewrite."""
+    for i in order:
+        s, p = windows[i]
+        new = make(s, p, rng)
+        if new and new != s:
+            add(kind, new, p)
+            break
 
 
 _MORE = ("spanning", "number_moved", "total_vs_part", "contrary_word", "role_without_person", "invented_clause_near")
@@ -161,12 +166,7 @@ def _add_more(article: dict, sentences: list[str], windows, order: list[int], ad
                 add("spanning", new, first, [first, second])
                 break
     for kind, make in makers.items():
-        for i in order:
-            s, p = windows[i]
-            new = make(s, p, rng)
-            if new and new != s:
-                add(kind, new, p)
-                break
+        _first_made(kind, make, windows, order, add, rng)
     for i in order:
         s, p = windows[i]
         new = M.invented_clause_near(s, p, rng, [c.strip() for c in near(i)])
