@@ -86,3 +86,10 @@ def test_an_invented_clause_still_fails_with_e5(with_e5):
 def test_a_wrong_fact_is_never_rescued_by_its_wording(with_e5):
     v = check(with_e5, "Trong 9 tháng đầu năm 2023, toàn huyện kết nạp 58 quần chúng ưu tú vào Đảng [1].")
     assert not v.supported
+
+
+def test_checker_forms_gives_the_source_the_marker_the_sentence_cites():
+    from eval.benchmarks.checker_forms import _marker
+
+    assert _marker({"sentence": "Qua 1 năm thực hiện Nghị quyết số 01, nhận thức có chuyển biến [2]."}) == 2
+    assert _marker({"sentence": "Không có dấu trích dẫn."}) == 1
