@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache, partial
 from pathlib import Path
 
@@ -108,8 +108,9 @@ class Index:
     def with_vectors(self, vectors: VectorStore) -> "Index":
         """The same index searched through another vector store (Milvus), keeping what was read or counted."""
         other = replace(self, vectors=vectors)
-        other._term_stats, other._article_years, other._columns = self._term_stats, self._article_years, self._columns
-        other._saved_accents, other._accents = self._saved_accents, self._accents
+        for cached in fields(self):  # the init=False fields: what was read or counted (replace resets them)
+            if not cached.init:
+                setattr(other, cached.name, getattr(self, cached.name))
         return other
 
     @property
