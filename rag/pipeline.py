@@ -63,7 +63,7 @@ class RagPipeline:
         """The pipeline over another index (after an upload): what reads the index (planner, retriever,
         generator) is rebuilt from it; config, embedder and checker are shared."""
         generator = (make or make_generator)(self.config.llm, self.config, index)
-        return replace(self, index=index, planner=QueryPlanner.from_articles(index.articles.values()),
+        return replace(self, index=index, planner=QueryPlanner.of(index),
                        retriever=HybridRetriever(index, self.embedder, self.retriever.settings),
                        generator=generator)
 
@@ -148,7 +148,7 @@ def build_pipeline(config: Config, embedder: Embedder | None = None) -> RagPipel
         index = index.with_vectors(attach_milvus(index, config.vector_store.partition(":")[2]))
     embedder = embedder or make_embedder(spec)
     faiss_module().omp_set_num_threads(1)
-    planner = QueryPlanner.from_articles(index.articles.values())
+    planner = QueryPlanner.of(index)
     retriever = HybridRetriever(index, embedder, RetrievalSettings(mode=config.retriever, top_k=config.top_k))
     generator = make_generator(config.llm, config, index)
     checker = make_pipeline_checker(embedder, chunks=index.chunk_by_id)

@@ -428,7 +428,7 @@ INDEX_FILES = ["chunks.jsonl", "articles.jsonl", "units.jsonl", "units.npy", "ve
                "bm25/params.index.json", "bm25/vocab.index.json",
                "bm25_units/data.csc.index.npy", "bm25_units/indices.csc.index.npy", "bm25_units/indptr.csc.index.npy",
                "bm25_units/params.index.json", "bm25_units/vocab.index.json", "term_df.json",
-               "article_years.json"]
+               "article_years.json", "rows.npz", "accents.json"]
 
 
 def test_index_files_are_the_ones_listed_here(pristine):
@@ -456,7 +456,7 @@ def test_every_damaged_file_is_named_with_the_fix(damaged, name, damage):
 @pytest.mark.parametrize("name", [
     "chunks.jsonl", "articles.jsonl",
     "units.jsonl", "units.npy",
-    "vectors.faiss", "bm25/params.index.json", "term_df.json", "article_years.json",
+    "vectors.faiss", "bm25/params.index.json", "term_df.json", "article_years.json", "rows.npz",
 ])
 def test_same_size_damage_to_a_file_header_names_the_file(damaged, name):
     file = damaged / name

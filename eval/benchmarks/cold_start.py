@@ -6,13 +6,19 @@ figures on the same index: it only calls functions both have).
 seeds/, chunked and BM25-indexed exactly as `rag index build` does, with random unit vectors in place of e5
 (cost only: no model runs, so it builds in minutes; the manifest says e5-small-torch so `rag ask` embeds
 questions as usual). Load grows with the corpus, not with the vectors' values.
+--ask TREE=INDEX [TREE=INDEX ...] times the whole command instead: `python -m rag.cli ask Q --json --index
+INDEX` run from each TREE (a checkout: this branch, a copy of main) in fresh processes, the trees alternated
+round by round; it prints each tree's median wall and CPU seconds, peak RSS and the load average, and whether
+the answers' JSON (apart from `timings_ms`) is the same in every run.
 Usage: python -m eval.benchmarks.cold_start [--make 5000 OUT] --index DIR [--question Q] [--rounds 3]
+       python -m eval.benchmarks.cold_start --ask /tmp/main=ARCHIVE .=ARCHIVE_RESAVED --rounds 5
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -81,7 +87,9 @@ def stages(index_dir: Path, question: str) -> dict:
     mark("load_index")
     embedder = make_embedder(spec)
     mark("embedder")
-    planner = QueryPlanner.from_articles(index.articles.values())
+    # as build_pipeline makes it: `QueryPlanner.of` where the tree has it (saved places and accent vocabulary)
+    of = getattr(QueryPlanner, "of", None)
+    planner = of(index) if of else QueryPlanner.from_articles(index.articles.values())
     mark("planner")
     retriever = HybridRetriever(index, embedder, RetrievalSettings())
     mark("retriever")
@@ -99,6 +107,43 @@ def stages(index_dir: Path, question: str) -> dict:
     return out
 
 
+def ask_once(tree: Path, index: Path, question: str) -> dict:
+    """Wall and CPU seconds, peak RSS and the answer (without `timings_ms`) of one `rag ask --json` from `tree`."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "rag.cli", "ask", question, "--json", "--index", str(index)],
+                                 cwd=tree, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak RSS
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        if child.returncode:
+            raise SystemExit(f"{tree}: rag ask failed: {err.read().decode()[-500:]}")
+        answer = json.loads(out.read())
+    answer.pop("timings_ms", None)
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "answer": answer}
+
+
+def compare_asks(pairs: list[str], question: str, rounds: int) -> dict:
+    trees = [(Path(t).resolve(), Path(i).resolve()) for t, _, i in (p.partition("=") for p in pairs)]
+    runs: dict[str, list[dict]] = {f"{t}={i}": [] for t, i in trees}
+    load = [os.getloadavg()[0]]
+    for _ in range(rounds):
+        for tree, index in trees:
+            runs[f"{tree}={index}"].append(ask_once(tree, index, question))
+        load.append(os.getloadavg()[0])
+    answers = {json.dumps(r["answer"], sort_keys=True, ensure_ascii=False) for rs in runs.values() for r in rs}
+    report = {"question": question, "rounds": rounds, "load_average_1min": [round(x, 2) for x in load],
+              "same_answer_everywhere": len(answers) == 1, "trees": {}}
+    for name, rs in runs.items():
+        report["trees"][name] = {
+            **{key: [round(r[key], 2) for r in rs] for key in ("wall_s", "cpu_s")},
+            **{f"{key}_median": round(statistics.median(r[key] for r in rs), 2) for key in ("wall_s", "cpu_s", "rss_mb")}}
+    return report
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--make", nargs=2, metavar=("N", "OUT"), help="first write a random-vector test index")
@@ -106,8 +151,13 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--index", type=Path)
     ap.add_argument("--question", default=QUESTION)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--ask", nargs="+", metavar="TREE=INDEX", help="time whole `rag ask` commands (see above)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.ask:
+        report = compare_asks(args.ask, args.question, args.rounds)
+        print(json.dumps(report, ensure_ascii=False))
+        return report
     if args.child:
         print(json.dumps(stages(args.index, args.question)))
         return {}

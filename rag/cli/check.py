@@ -49,13 +49,15 @@ class _SourceResolver:
         index = self._load()
         if self._by_id is None:
             self._by_id = index.chunk_by_id
-            for c in index.chunks:
-                self._by_ordinal[(c.article_id, c.ordinal)] = c
         chunk = self._by_id.get(str(source["chunk_id"]))
         if chunk is None:
             return []
+        if chunk.article_id not in self._by_ordinal:  # the article's chunks only: the others stay unread
+            rows = [r for r, a in enumerate(index.chunk_article_ids) if a == chunk.article_id]
+            self._by_ordinal[chunk.article_id] = {index.chunks[r].ordinal: index.chunks[r] for r in rows}
+        by_ordinal = self._by_ordinal[chunk.article_id]
         out = []
-        for other in (self._by_ordinal.get((chunk.article_id, chunk.ordinal + d)) for d in (-1, 1)):
+        for other in (by_ordinal.get(chunk.ordinal + d) for d in (-1, 1)):
             if other is not None:
                 first, second = sorted((chunk, other), key=lambda c: c.ordinal)
                 out.append(prepare_passage(joined_chunks(first, second), chunk.header(), tuple(chunk.years)))

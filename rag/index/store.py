@@ -10,8 +10,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,14 @@ from rag.ingest.files import file_sha256
 from rag.ingest.chunking import ChunkSettings, answer_units, chunk_article, embedding_text
 from rag.embed.registry import Embedder, same_vectors
 from rag.errors import IndexCorruptError, IndexMissingError, IndexWriteError, InputError
-from rag.ingest.jsonl import read_jsonl, write_jsonl
+from rag.ingest.jsonl import write_jsonl
 from rag.index.lexical import TOKENS as LEXICAL_TOKENS, LexicalIndex
-from rag.index import article_years, term_stats
+from rag.index import article_years, rows, term_stats
+from rag.index.rows import JsonlRows, RowColumns, RowsById, line_offsets
 from rag.index.term_stats import TermStats
 from rag.index.vectors import EXACT_SEARCH_LIMIT, HalfPrecisionRows, VectorStore, faiss_module, make_vector_index
 from rag.schema import Article, Chunk, Place
+from rag.text import accents
 
 FORMAT_VERSION = 2  # 2: BM25 over accented syllables (1 folded them)
 MMAP_FROM_BYTES = 256 * 2**20  # vector files larger than this are memory-mapped, not read into the heap
@@ -36,25 +39,63 @@ REBUILD_HINT = "rebuild it with: rag index build --source SEEDS_DIR --index {pat
 
 @dataclass
 class Index:
-    """Everything retrieval and answering need, loaded once. Row i of `vectors` is `chunks[i]`."""
+    """Everything retrieval and answering need, loaded once. Row i of `vectors` is `chunks[i]`.
+    A loaded index's `chunks` and `units` are `JsonlRows`: each row is parsed when first indexed
+    (rag/index/rows.py); what is needed about every row comes from `columns`."""
 
     path: Path
     manifest: dict
-    articles: dict[str, Article]
-    chunks: list[Chunk]
+    articles: Mapping[str, Article]  # a loaded index's reads an article when it is looked up (RowsById)
+    chunks: Sequence[Chunk]
     vectors: VectorStore  # FAISS, or Milvus when the config says so
     lexical: LexicalIndex
-    units: list[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
+    units: Sequence[tuple[int, str]]  # (chunk row, text) pieces the extractive answerer can quote
     unit_vectors: np.ndarray  # or HalfPrecisionRows once loaded: rows read as float32 when indexed
     unit_lexical: LexicalIndex  # BM25 over `units`, row i is units[i]
     # Counted from `units` on first use unless load_index read them; not carried over by dataclasses.replace
     # (an index with other units must not keep these).
     _term_stats: TermStats | None = field(default=None, init=False, repr=False, compare=False)
     _article_years: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _columns: RowColumns | None = field(default=None, init=False, repr=False, compare=False)
+    # Reads the saved accent vocabulary (None: not saved, or counted with another general vocabulary).
+    _saved_accents: Callable[[], accents.Vocabulary | None] | None = field(default=None, init=False, repr=False,
+                                                                           compare=False)
+    _accents: accents.Vocabulary | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def chunk_by_id(self) -> dict[str, Chunk]:
-        return {c.id: c for c in self.chunks}
+    def accent_vocabulary(self) -> accents.Vocabulary:
+        """The accented forms unaccented questions are restored with (rag/text/accents.py): read from
+        accents.json when the index has it, else counted from the articles."""
+        if self._accents is None:
+            saved = self._saved_accents() if self._saved_accents else None
+            self._accents = saved or accents.vocabulary_of(f"{a.title}\n{a.text}" for a in self.articles.values())
+        return self._accents
+
+    @property
+    def columns(self) -> RowColumns:
+        """What each chunk and unit row points to: read from rows.npz by load_index, else found from the rows."""
+        if self._columns is None:
+            self._columns = RowColumns.of(self.articles.values(), self.chunks, self.units)
+        return self._columns
+
+    @property
+    def chunk_by_id(self) -> Mapping[str, Chunk]:
+        return RowsById(self.columns.chunk_ids, self.chunks)
+
+    @property
+    def chunk_article_ids(self) -> list[str]:
+        """The article id of each chunk row, without reading the chunks."""
+        return self.columns.chunk_article_ids
+
+    @property
+    def article_places(self) -> dict[str, Place]:
+        """Each article's place by id, without reading the articles."""
+        return dict(zip(self.columns.article_ids, self.columns.article_places))
+
+    @property
+    def unit_chunk_rows(self) -> np.ndarray:
+        """The chunk row of each answer unit (int64), without reading the units."""
+        return self.columns.unit_chunk
 
     @property
     def term_stats(self) -> TermStats:
@@ -66,7 +107,8 @@ class Index:
     def with_vectors(self, vectors: VectorStore) -> "Index":
         """The same index searched through another vector store (Milvus), keeping what was read or counted."""
         other = replace(self, vectors=vectors)
-        other._term_stats, other._article_years = self._term_stats, self._article_years
+        other._term_stats, other._article_years, other._columns = self._term_stats, self._article_years, self._columns
+        other._saved_accents, other._accents = self._saved_accents, self._accents
         return other
 
     @property
@@ -213,6 +255,10 @@ def save_index(index: Index, path: Path) -> None:
         index.unit_lexical.save(tmp / "bm25_units")
         index.term_stats.save(tmp / term_stats.FILE)
         article_years.save(index.article_years, tmp / article_years.FILE)
+        offsets = {name: line_offsets((tmp / f"{name}.jsonl").read_bytes()) for name in rows.ROW_FILES}
+        index.columns.save(tmp / rows.FILE, offsets)
+        with (tmp / accents.FILE).open("wb") as handle:
+            accents.save_vocabulary(index.accent_vocabulary, handle)
         manifest = dict(index.manifest)
         manifest["files"] = {
             str(f.relative_to(tmp)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)}
@@ -375,21 +421,34 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
             raise IndexCorruptError(f"{path / name} could not be read ({str(exc)[:200]}): damaged; "
                                     + REBUILD_HINT.format(path=path)) from exc
 
-    def jsonl(convert):
-        return lambda file: [convert(row) for row in read_jsonl(file, "index file", at_once=True)]
+    # Saved without rows.npz: the offsets are found by scanning each file, the columns by reading every row.
+    columns, offsets = (read(rows.FILE, RowColumns.load)
+                        if rows.FILE in manifest.get("files", {}) else (None, {}))
 
-    chunks = read("chunks.jsonl", jsonl(partial(_from_json, Chunk)))
-    articles = read("articles.jsonl", jsonl(partial(_from_json, Article)))
-    units = read("units.jsonl", jsonl(lambda r: (r["chunk_row"], r["text"])))
+    def jsonl(name: str, convert) -> JsonlRows:
+        return read(f"{name}.jsonl", lambda f: JsonlRows(f, convert, offsets.get(name), REBUILD_HINT.format(path=path)))
+
+    chunks = jsonl("chunks", partial(_from_json, Chunk))
+    units = jsonl("units", lambda r: (r["chunk_row"], r["text"]))
+    article_rows = jsonl("articles", partial(_from_json, Article))
+    if columns is None:  # every row is read now, as before rows.npz, so a damaged row fails the load
+        articles: Mapping[str, Article] = {a.id: a for a in article_rows}
+        columns = read("chunks.jsonl", lambda f: RowColumns.of(articles.values(), chunks, units))
+    else:
+        articles = RowsById(columns.article_ids, article_rows)
+    ends = (0, len(article_rows) - 1) if len(article_rows) else ()  # read at load (JsonlRows)
+    if len(columns.article_ids) != len(article_rows) or any(columns.article_ids[i] != article_rows[i].id for i in ends):
+        raise IndexCorruptError(f"{path / rows.FILE} lists other articles than articles.jsonl (edited or from "
+                                "another build); " + REBUILD_HINT.format(path=path))
     unit_vectors = read("units.npy", lambda f: HalfPrecisionRows(np.load(f, mmap_mode="r")))
     vectors = read("vectors.faiss", lambda f: faiss_module().read_index(
         str(f), faiss_module().IO_FLAG_MMAP_IFC if f.stat().st_size > MMAP_FROM_BYTES else 0))
     lexical = read("bm25/params.index.json", lambda f: LexicalIndex.load(f.parent, len(chunks)))
     unit_lexical = read("bm25_units/params.index.json", lambda f: LexicalIndex.load(f.parent, len(units)))
     # Indexes saved before these files existed count the frequencies and find the years on first use instead.
-    stats = read(term_stats.FILE, lambda f: TermStats.load(f, len(units))) if term_stats.FILE in manifest["files"] else None
-    years = (read(article_years.FILE, lambda f: article_years.load(f, (a.id for a in articles)))
-             if article_years.FILE in manifest["files"] else None)
+    stats = read(term_stats.FILE, lambda f: TermStats.load(f, len(units))) if term_stats.FILE in manifest.get("files", {}) else None
+    years = (read(article_years.FILE, lambda f: article_years.load(f, articles))
+             if article_years.FILE in manifest.get("files", {}) else None)
     counts, dim = manifest["counts"], manifest["embedder"].get("dim")
     found = {"articles": len(articles), "chunks": len(chunks), "units": len(units)}
     if any(counts.get(k) != v for k, v in found.items()) or (dim is not None and vectors.d != dim):
@@ -398,7 +457,24 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
             f"dim {vectors.d}): edited or from another build; " + REBUILD_HINT.format(path=path))
     if vectors.ntotal != len(chunks) or len(unit_vectors) != len(units):
         raise IndexCorruptError(f"{path}: vector and chunk counts differ; " + REBUILD_HINT.format(path=path))
-    index = Index(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+    index = Index(path=path, manifest=manifest, articles=articles, chunks=chunks,
                   vectors=vectors, lexical=lexical, units=units, unit_vectors=unit_vectors, unit_lexical=unit_lexical)
-    index._term_stats, index._article_years = stats, years
+    index._term_stats, index._article_years, index._columns = stats, years, columns
+    if accents.FILE in manifest.get("files", {}):
+        index._saved_accents = read(accents.FILE, lambda f: _saved_accents(f, REBUILD_HINT.format(path=path)))
     return index
+
+
+def _saved_accents(path: Path, fix: str) -> Callable[[], accents.Vocabulary | None]:
+    """Reads accents.json on first call (the first question typed without accents), from the file opened now:
+    a save swapping in another index meanwhile does not change what this index reads."""
+    handle = path.open("rb")
+
+    @cache
+    def read() -> accents.Vocabulary | None:
+        try:
+            with handle:
+                return accents.load_vocabulary(handle)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(f"{path} could not be read ({str(exc)[:200]}): damaged; {fix}") from exc
+    return read

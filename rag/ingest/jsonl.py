@@ -50,7 +50,13 @@ def read_jsonl(path: Path, what: str = "file", *, skip_bad: bool = False,
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what} {path} does not exist")
-    text = read_jsonl_text(path)
+    return jsonl_objects(read_jsonl_text(path), path, skip_bad=skip_bad, warnings=warnings, at_once=at_once)
+
+
+def jsonl_objects(text: str, path: Path, *, skip_bad: bool = False, warnings: list[str] | None = None,
+                  at_once: bool = False) -> list[dict]:
+    """The objects of a JSONL text read from `path` (named in errors), as `read_jsonl` says."""
+    path = Path(path)
     rows = _all_objects(text) if at_once else None
     if rows is not None:
         return rows

@@ -73,14 +73,15 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._article_place_keys = {a.id: place_keys(a.place) for a in index.articles.values()}
+        places = index.article_places  # a column: no article is read to build these
+        self._article_place_keys = {article_id: place_keys(place) for article_id, place in places.items()}
         # A district in the plan filters; a province only boosts (see `satisfies` and `retrieve`).
-        self._district_keys = {fold(a.place.district) for a in index.articles.values() if a.place.district}
+        self._district_keys = {fold(p.district) for p in places.values() if p.district}
 
         self._allowed_cache: dict[tuple, np.ndarray] = {}
         # Answer units are stored in chunk order per build, but uploads and removals append and
         # renumber; group them by chunk row explicitly rather than trust the order.
-        self._unit_rows = np.fromiter((row for row, _ in index.units), dtype=np.int64, count=len(index.units))
+        self._unit_rows = index.unit_chunk_rows  # a column: the units themselves are read when quoted
         self._units_by_chunk = np.argsort(self._unit_rows, kind="stable")
         self._unit_starts = np.searchsorted(self._unit_rows[self._units_by_chunk], np.arange(len(index.chunks) + 1))
 
@@ -146,7 +147,7 @@ class HybridRetriever:
         mask = self._allowed_cache.get(key)
         if mask is None:
             keeps = {article_id: self.satisfies(plan, article_id) for article_id in self.index.articles}
-            mask = np.fromiter((keeps[c.article_id] for c in self.index.chunks), dtype=bool, count=len(self.index.chunks))
+            mask = np.fromiter((keeps[a] for a in self.index.chunk_article_ids), dtype=bool, count=len(self.index.chunks))
             if len(self._allowed_cache) >= 64:
                 self._allowed_cache.clear()
             self._allowed_cache[key] = mask

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rag.retrieve.question_types import outside_quotes, question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
-from rag.text.accents import AccentRestorer
+from rag.text.accents import AccentRestorer, Vocabulary, vocabulary_of
 from rag.errors import InputError
 from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
-from rag.schema import Article, QueryPlan
+from rag.schema import Article, Place, QueryPlan
 from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, detect_language, fold, normalize
 
 MAX_QUESTION_CHARS = 2000
@@ -38,16 +38,21 @@ class Gazetteer:
 
     @classmethod
     def from_articles(cls, articles: list[Article]) -> "Gazetteer":
+        return cls.from_places((a.id, a.place) for a in articles)
+
+    @classmethod
+    def from_places(cls, places: Iterable[tuple[str, Place]]) -> "Gazetteer":
+        """From (article id, place) pairs, in the articles' order."""
         gazetteer = cls()
-        for article in articles:
-            if article.place.district:
-                key = fold(article.place.district)
-                gazetteer.districts.setdefault(key, set()).add(article.id)
-                gazetteer.display[key] = article.place.district
-            if article.place.province:
-                key = fold(article.place.province)
-                gazetteer.provinces.setdefault(key, set()).add(article.id)
-                gazetteer.display[key] = article.place.province
+        for article_id, place in places:
+            if place.district:
+                key = fold(place.district)
+                gazetteer.districts.setdefault(key, set()).add(article_id)
+                gazetteer.display[key] = place.district
+            if place.province:
+                key = fold(place.province)
+                gazetteer.provinces.setdefault(key, set()).add(article_id)
+                gazetteer.display[key] = place.province
         return gazetteer
 
     def find(self, question: str) -> list[str]:
@@ -200,10 +205,20 @@ class QueryPlanner:
         self.restorer = restorer
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
+    def from_articles(cls, articles: Iterable[Article], vocabulary: Callable[[], Vocabulary] | None = None
+                      ) -> "QueryPlanner":
+        """The planner of these articles; the accent vocabulary is counted from them on the first question
+        typed without accents, unless `vocabulary` gives it (an index's saved one: `QueryPlanner.of`)."""
         articles = list(articles)
         return cls(Gazetteer.from_articles(articles),
-                   AccentRestorer.lazy(lambda: (f"{a.title}\n{a.text}" for a in articles)))
+                   AccentRestorer.lazy(vocabulary or (lambda: vocabulary_of(f"{a.title}\n{a.text}" for a in articles))))
+
+    @classmethod
+    def of(cls, index) -> "QueryPlanner":
+        """The planner of an index (rag.index.store.Index): its articles' places (a column: no article is
+        read) and its saved accent vocabulary when it has one."""
+        return cls(Gazetteer.from_places(index.article_places.items()),
+                   AccentRestorer.lazy(lambda: index.accent_vocabulary))
 
     def plan(self, question: str, history: list[str] | None = None) -> QueryPlan:
         return plan_query(question, self.gazetteer, history, self.restorer)

@@ -115,3 +115,55 @@ def test_articles_added_to_a_pooled_index_get_pooled_chunk_vectors(torch_e5, tmp
     n, total = alone.vectors.ntotal, index.vectors.ntotal
     new_rows = index.vectors.reconstruct_n(total - n, n)  # float16 on disk: cosine, not bits
     assert ((new_rows * alone.vectors.reconstruct_n(0, n)).sum(1) > 0.999).all()
+
+
+@pytest.fixture
+def correction_file(tmp_path, monkeypatch):
+    """A made-up residual in place of the fitted one (which is not shipped: it is off, eval/BENCHMARKS.md §5)."""
+    import rag.embed.pooled as pooled
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "correction.npy"
+    np.save(path, (0.05 * rng.standard_normal((3 * 384 + 1, 384))).astype(np.float16))
+    monkeypatch.setattr(pooled, "CORRECTION_FILE", path)
+    return path
+
+
+def test_the_correction_maps_the_pooled_features_through_the_residual(torch_e5, correction_file):
+    from rag.embed.pooled import _Pieces, features
+
+    d = np.load(correction_file)
+    pieces = [HEADER, *SENTENCES]
+    raw, _ = embed_pooled(torch_e5, [pieces], [])
+    fixed, _ = embed_pooled(torch_e5, [pieces], [], corrected=True)
+    state = _Pieces(torch_e5, False)
+    state.compute(pieces)
+    x = features(state, pieces)[None]
+    assert np.allclose(x[:, : torch_e5.dim], raw, atol=1e-5)  # the first feature is the pooled vector
+    own = torch_e5.embed_passages(pieces)
+    units = own[1:].mean(0)
+    assert float(x[0, torch_e5.dim : 2 * torch_e5.dim] @ (units / np.linalg.norm(units))) > 0.9999
+    assert float(x[0, 2 * torch_e5.dim :] @ own[0]) > 0.9999
+    expected = raw[0] + np.append(x[0], 1.0) @ d.astype(np.float64)
+    assert float(fixed[0] @ (expected / np.linalg.norm(expected))) > 0.9999
+    assert abs(float(np.linalg.norm(fixed[0])) - 1) < 1e-5 and float(fixed[0] @ raw[0]) < 0.9999
+
+
+def test_corrected_and_raw_pooled_vectors_never_share_cache_entries(torch_e5, tmp_path, correction_file):
+    from rag.embed.cache import EmbeddingCache
+
+    cache = EmbeddingCache(tmp_path / "e.sqlite")
+    pieces = [[HEADER, *SENTENCES]]
+    raw, _ = embed_pooled(torch_e5, pieces, [], cache=cache)
+    fixed, _ = embed_pooled(torch_e5, pieces, [], cache=cache, corrected=True)
+    assert np.allclose(raw, embed_pooled(torch_e5, pieces, [])[0], atol=1e-4)
+    assert np.allclose(fixed, embed_pooled(torch_e5, pieces, [], corrected=True)[0], atol=1e-4)
+    assert float(raw[0] @ fixed[0]) < 0.9999
+
+
+def test_a_missing_correction_names_the_fix(torch_e5, tmp_path, monkeypatch):
+    import rag.embed.pooled as pooled
+
+    monkeypatch.setattr(pooled, "CORRECTION_FILE", tmp_path / "absent.npy")
+    with pytest.raises(FileNotFoundError, match="pooled_correction --write"):
+        embed_pooled(torch_e5, [[HEADER, SENTENCES[0]]], [], corrected=True)
