@@ -3,7 +3,7 @@
 VietNews Party/government articles (eval/benchmarks/vietnews_party.py's rule) that no evaluation uses:
 - not in the digest benchmark's pool (eval/benchmarks/digest.py's rule, every --skip: its first 150 are
   development data and every later range is kept fresh for a run with the code frozen);
-- not in /work/heldout/used_ids.txt (articles other held-out sets were written on), when that file exists;
+- not in eval/heldout_used_ids.txt (articles the held-out sets were written on or reserved for);
 - not named by any question set eval/*.jsonl (`gold_articles`, `source`, or any "vietnews/NNNNNN" in a row).
 The articles are read at run time from ../shared/data/vietnews (never copied into the repository) and indexed
 with the product's own `rag index build`, so the trainer sees the same units and vectors the answerer does.
@@ -21,7 +21,7 @@ from pathlib import Path
 from eval.benchmarks.digest import PARTY_OR_STATE
 from eval.benchmarks.vietnews_party import is_party_government
 
-USED_IDS = Path("/work/heldout/used_ids.txt")
+USED_IDS = Path("eval/heldout_used_ids.txt")
 _VIETNEWS_ID = re.compile(r"vietnews/\d+")
 
 
@@ -35,8 +35,10 @@ def excluded_ids(eval_dir: Path = Path("eval"), used_ids: Path = USED_IDS) -> se
     ids: set[str] = set()
     for path in sorted(eval_dir.glob("*.jsonl")):
         ids.update(_VIETNEWS_ID.findall(path.read_text(encoding="utf-8")))
-    if used_ids.exists():
-        ids.update(line.strip() for line in used_ids.read_text(encoding="utf-8").splitlines() if line.strip())
+    if not used_ids.exists():  # leaving held-out articles in the training data must not go unnoticed
+        raise SystemExit(f"{used_ids} not found; run from the repository root")
+    ids.update(line.strip() for line in used_ids.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#"))
     return ids
 
 

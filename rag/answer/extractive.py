@@ -18,7 +18,7 @@ import numpy as np
 
 from rag.text.dates import display_date, years_mentioned
 from rag.text.names import NOT_PEOPLE, SURNAMES
-from rag.answer.generator import Draft, decline_text, decline_unmet_constraints
+from rag.answer.generator import Draft, decline_text, decline_unmet_constraints, hits_naming_unknown_places
 from rag.answer.unit_maps import UnitMaps
 from rag.index.constraints import place_keys
 from rag.index.store import Index
@@ -264,6 +264,8 @@ class ExtractiveGenerator:
         return f"Theo bài “{citation.title}”{source}: {quote} [{citation.marker}]."
 
     def generate(self, plan: QueryPlan, hits: list[Hit], query_vector: np.ndarray | None = None) -> Draft:
+        if plan.question_type not in ("factoid", "collection"):  # a factoid keeps the calibrated strict rule
+            hits = hits_naming_unknown_places(plan, hits, self.index.articles)
         declined = decline_unmet_constraints(plan, hits)
         if declined:
             return declined

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
 from rag.schema import Citation, Hit, QueryPlan
-from rag.text.vietnamese import fold
+from rag.text.vietnamese import fold, folded_syllables
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,25 @@ def decline_unmet_constraints(plan: QueryPlan, hits: list[Hit]) -> Draft | None:
     places = sorted({h.chunk.place.district for h in hits
                      if h.chunk.place.district and fold(h.chunk.place.district) in plan.places})
     return Draft(decline_text(plan, constraint_reason(plan, places or names)), (), False)
+
+
+def hits_naming_unknown_places(plan: QueryPlan, hits: list[Hit], articles: dict) -> list[Hit]:
+    """The hits, those whose article names in its title or text every place the question names that no article
+    is filed under marked as keeping the constraint. An article is filed under one place (the gazetteer's), but a
+    report on a session held in two provinces, or an inspection of another, is about each place it names; for a
+    multi-point question that article is the answer, not a reason to decline. Only the retrieved hits are read
+    (folding every article for each new name would cost seconds). A year constraint is left to the index's rule."""
+    if not plan.unknown_places or plan.places or plan.years:
+        return hits
+    names = [f" {' '.join(folded_syllables(name))} " for name in plan.unknown_places]
+    named: dict[str, bool] = {}
+    for hit in hits:
+        article_id = hit.chunk.article_id
+        if article_id not in named:
+            article = articles.get(article_id)
+            text = f" {' '.join(folded_syllables(f'{article.title} {article.text}'))} " if article else ""
+            named[article_id] = bool(text.strip()) and all(name in text for name in names)
+    return [replace(h, matches_constraints=True) if named[h.chunk.article_id] else h for h in hits]
 
 
 def decline_text(plan: QueryPlan, reason: str | None = None) -> str:

@@ -132,6 +132,18 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
         n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
 
 
+def article_language_groups(plan: QueryPlan, groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The term groups a Vietnamese article can hold. An English question's groups include its own untranslated
+    words ("central", "commission": the glossary put "kiểm tra", "kỷ luật" beside them), which no Vietnamese
+    article contains, so they would count against any article, found or not. Names are checked on their own
+    (`names_an_article_can_hold`). When every group is such a word there is nothing else to go on: all are kept."""
+    if plan.language != "en":
+        return groups
+    asked = set(folded_syllables(plan.question))
+    kept = [g for g in groups if not all(set(a.split()) <= asked for a in g)]
+    return kept or groups
+
+
 def _topic(plan: QueryPlan) -> QueryPlan:
     """The plan as far as the answer's content goes: a quoted title names the article (its words are not
     what the answer must hold) and the type's cue words ("report", "kết quả gì") are not topic words."""
@@ -379,7 +391,7 @@ class Synthesiser:
         article = self.index.articles.get(article_id)
         if not units or article is None:
             return False
-        groups = _term_groups(_topic(plan))
+        groups = article_language_groups(plan, _term_groups(_topic(plan)))
         weights = [max(self.gen._stats.idf(a) for a in g) for g in groups]
         coverage = self.gen._coverage(groups, weights, f"{article.title} {article.text}")
         best = float((self.index.unit_vectors[units] @ vector).max())

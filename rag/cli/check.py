@@ -41,15 +41,18 @@ class _SourceResolver:
             self._index = load_index(self.index_path)
         return self._index
 
+    def _chunk_by_id(self):
+        if self._by_id is None:  # made once: it maps every chunk id of the index
+            self._by_id = self._load().chunk_by_id
+        return self._by_id
+
     def neighbours(self, source: dict) -> list[Passage]:
         """A source named by chunk id, read together with the chunk before it and with the one after it in
         its article (§4.4): a sentence whose evidence runs over a chunk boundary."""
         if source.get("text") or not source.get("chunk_id"):
             return []
         index = self._load()
-        if self._by_id is None:
-            self._by_id = index.chunk_by_id
-        chunk = self._by_id.get(str(source["chunk_id"]))
+        chunk = self._chunk_by_id().get(str(source["chunk_id"]))
         if chunk is None:
             return []
         if chunk.article_id not in self._by_ordinal:  # the article's chunks only: the others stay unread
@@ -69,7 +72,7 @@ class _SourceResolver:
             header = " · ".join(str(source[k]) for k in ("title", "date", "place") if source.get(k))
             return prepare_passage(str(source["text"]), header)
         if source.get("chunk_id"):
-            chunk = self._load().chunk_by_id.get(str(source["chunk_id"]))
+            chunk = self._chunk_by_id().get(str(source["chunk_id"]))
             if chunk is None:
                 raise InputError(f"{where}: chunk '{source['chunk_id']}' is not in the index {self.index_path}")
             return chunk_passage(chunk)

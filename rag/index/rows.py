@@ -16,6 +16,7 @@ import mmap
 import operator
 import zipfile
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -169,9 +170,10 @@ class RowColumns:
                    np.fromiter((row for row, _ in units), dtype=np.int64), [c.id for c in chunks], article_ids,
                    [a.place for a in articles])
 
-    @property
+    @cached_property
     def chunk_article_ids(self) -> list[str]:
-        """The article id of every chunk row."""
+        """The article id of every chunk row; made once (the answerers and the retriever's filters read it
+        per question, and the columns do not change), so callers must not modify it."""
         ids = self.article_ids
         return [ids[i] for i in self.chunk_article.tolist()]
 

@@ -9,9 +9,10 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache, partial
 from pathlib import Path
 
@@ -107,8 +108,9 @@ class Index:
     def with_vectors(self, vectors: VectorStore) -> "Index":
         """The same index searched through another vector store (Milvus), keeping what was read or counted."""
         other = replace(self, vectors=vectors)
-        other._term_stats, other._article_years, other._columns = self._term_stats, self._article_years, self._columns
-        other._saved_accents, other._accents = self._saved_accents, self._accents
+        for cached in fields(self):  # the init=False fields: what was read or counted (replace resets them)
+            if not cached.init:
+                setattr(other, cached.name, getattr(self, cached.name))
         return other
 
     @property
@@ -467,14 +469,20 @@ def _load_once(path: Path, embedder_spec: str | None) -> Index:
 
 def _saved_accents(path: Path, fix: str) -> Callable[[], accents.Vocabulary | None]:
     """Reads accents.json on first call (the first question typed without accents), from the file opened now:
-    a save swapping in another index meanwhile does not change what this index reads."""
+    a save swapping in another index meanwhile does not change what this index reads. Calls from several
+    threads (`rag serve`) wait for the one read: the handle is read once, then closed."""
     handle = path.open("rb")
+    lock = threading.Lock()
 
     @cache
-    def read() -> accents.Vocabulary | None:
+    def parse() -> accents.Vocabulary | None:
         try:
             with handle:
                 return accents.load_vocabulary(handle)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise IndexCorruptError(f"{path} could not be read ({str(exc)[:200]}): damaged; {fix}") from exc
+
+    def read() -> accents.Vocabulary | None:
+        with lock:
+            return parse()
     return read

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 from rag.retrieve.question_types import outside_quotes, question_type
 from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
-from rag.text.accents import AccentRestorer, Vocabulary, vocabulary_of
+from rag.text.accents import AccentRestorer, vocabulary_of
 from rag.errors import InputError
 from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
 from rag.schema import Article, Place, QueryPlan
@@ -205,13 +205,12 @@ class QueryPlanner:
         self.restorer = restorer
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article], vocabulary: Callable[[], Vocabulary] | None = None
-                      ) -> "QueryPlanner":
+    def from_articles(cls, articles: Iterable[Article]) -> "QueryPlanner":
         """The planner of these articles; the accent vocabulary is counted from them on the first question
-        typed without accents, unless `vocabulary` gives it (an index's saved one: `QueryPlanner.of`)."""
+        typed without accents (an index's saved one is read instead: `QueryPlanner.of`)."""
         articles = list(articles)
         return cls(Gazetteer.from_articles(articles),
-                   AccentRestorer.lazy(vocabulary or (lambda: vocabulary_of(f"{a.title}\n{a.text}" for a in articles))))
+                   AccentRestorer.lazy(lambda: vocabulary_of(f"{a.title}\n{a.text}" for a in articles)))
 
     @classmethod
     def of(cls, index) -> "QueryPlanner":

@@ -14,10 +14,21 @@ Each group names the grammatical device it covers:
   "plans", "priorities", "tasks", "goals", "will").
 - digest: asking what happened, with no topic ("có gì mới", "có những hoạt động gì", "what happened
   in", "what's new", "news").
-- list: a plural question word or a plural noun with "nào" / "which" ("những ai", "những cán bộ nào",
-  "which leaders", "who attended", "liệt kê", "list").
+- list of people: a plural "who" or a people noun with "which" ("những ai", "ai dự", "which leaders",
+  "who attended", "liệt kê", "list").
 - report: asking for results or content ("kết quả gì", "đưa tin gì", "nói gì", "tình hình … thế
-  nào", "what did … report/say/decide", "results", "summary").
+  nào", "what did … report/say/decide", "results", "summary", "which figures / cases"), and a verb of
+  reporting or recording ("báo cáo", "ghi nhận", "đánh giá") whose object is the question word ("đã báo cáo
+  những số liệu nào", "ghi nhận … những gì"): what was put on record. Alone the verb is no cue: "được ghi
+  nhận sớm nhất vào năm nào" asks for one year.
+- list of things: a plural noun with "nào" ("những vụ án nào", "các đơn vị nào"), after report, so a
+  reporting verb decides between the two ("đạt những kết quả gì, với những vụ án nào" is a report).
+- several points, otherwise: a plural question word ("những gì", "những việc gì", "các … gì") asks for
+  several things; with nothing else to go on it is read as a report.
+
+A plural question word also outranks the planner's answer type: "những số liệu nào" asks for several
+figures, not the one number "bao nhiêu" asks for (`MULTI_POINT`). "sẽ …" with a plural question word
+("sẽ ưu tiên làm những việc gì") is a plan, as is the plural noun "những ưu tiên" (priorities).
 
 Everything else is a factoid question, answered by the one-fact extractive path as before.
 """
@@ -31,6 +42,39 @@ from rag.text.vietnamese import fold
 QUESTION_TYPES = ("factoid", "report", "plan", "list", "comparison", "digest", "collection")
 
 _ARTICLE = r"(?:bai viet|bai bao|bai|tin bai|article|articles|stories|story|reports|news items)"
+# "những gì", "những việc gì", "những nội dung, nhiệm vụ gì", "các vụ án nào" (at most four words between).
+# Only across the words of a noun phrase: not across a copula, relative word, preposition or passive ("các nhánh
+# là gì" asks what a word means, "sân vận động mà các đội đã chơi là gì" and "các khoản trợ cấp bằng gì" for one
+# thing; the plural belongs to another part of the sentence), nor "cái gì" (a singular "what").
+_NOT_IN_NOUN_PHRASE = r"(?:la|ma|bang|cua|cho|voi|duoc|bi|cai|o|tai|ve|tu|den|trong|khi)\b"
+_PLURAL_WH = rf"(?:nhung|cac) (?:(?!{_NOT_IN_NOUN_PHRASE})\w+,? ){{0,4}}(?:gi|nao)\b"
+_PLURAL_WH_ANYWHERE = rf"\b{_PLURAL_WH}"
+_FUTURE_PLURAL_WH = rf"\bse (?:\w+ ){{0,4}}{_PLURAL_WH}"  # "sẽ ưu tiên làm những việc gì"
+# "đã báo cáo những số liệu đáng lo nào", "ghi nhận … những gì": a verb of reporting whose object is asked for
+_REPORTED_PLURAL_WH = rf"\b(?:bao cao|ghi nhan|danh gia) (?:\w+,? ){{0,12}}?{_PLURAL_WH}"
+# In these cues the words between the question words name the topic ("sẽ thực hiện những nội dung, nhiệm vụ gì"
+# is about "nội dung", "nhiệm vụ"; "báo cáo những số liệu đáng lo nào" about worrying figures): `without_cues`
+# drops only the question words inside the cue (and "sẽ"). The reporting verb stays: articles write it ("đã báo
+# cáo"), and dropping it would join the capitalised words around it into one name ("Nguyễn Phú Trọng [ghi nhận]
+# Ban chỉ đạo").
+# "những cán bộ nào": stripped whole by `without_cues`, as before (keeping "cán bộ" in the topic made the decline
+# test fail on a question whose other noun words, "số liệu đáng lo", the article does not write literally).
+_PLURAL_NOUN_NAO = r"\b(?:nhung|cac) (?:\w+,? ){1,4}nao\b"
+_QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH)
+
+
+def _question_words(match: re.Match) -> list[tuple[int, int]]:
+    """The spans of a cue's question words: "sẽ" opening it, and the first and last word of its closing plural
+    question ("những … gì"); not a "nhũng" of "tham nhũng" earlier in the span (it folds to "nhung" too)."""
+    text, base = match.group(), match.start()
+    spans = [(base, base + 2)] if text.startswith("se ") else []
+    last = None
+    for last in re.finditer(_PLURAL_WH, text):
+        pass
+    if last is not None:
+        words = list(re.finditer(r"\w+", last.group()))
+        spans += [(base + last.start() + w.start(), base + last.start() + w.end()) for w in (words[0], words[-1])]
+    return spans
 _PLACE_NOUN = r"(?:huyen|tinh|xa|quan|thanh pho|dia phuong|dia danh|noi|places|districts|provinces|localities|towns)"
 
 _CUES: tuple[tuple[str, str], ...] = (
@@ -46,21 +90,30 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("comparison", r"\b(?:so sanh|doi chieu|khac nhau|khac gi|giong nhau|khac biet|hon hay kem"
                    r"|compare|compared|comparison|differ|difference|differences|versus|vs)\b"),
     ("plan", r"\b(?:nhiem vu|phuong huong|ke hoach|muc tieu|chi tieu|du kien|dinh huong|trong tam|giai phap"
-             r"|se lam|se thuc hien|chuong trinh hanh dong"
+             r"|se lam|se thuc hien|chuong trinh hanh dong|(?:nhung|cac) uu tien"
              r"|plan|plans|planned|priorities|priority|tasks|task|goals|goal|targets|direction|will)\b"),
+    ("plan", _FUTURE_PLURAL_WH),
     ("digest", r"\b(?:co gi moi|co gi|co nhung (?:tin|hoat dong|su kien|viec) gi|nhung tin gi|(?<!dua )tin gi|hoat dong gi"
                r"|dien ra nhung gi|xay ra nhung gi|cac bai viet ve|nhung bai viet ve"
                r"|what happened in|what happened at|what is new|what's new|whats new|news about|news from"
                r"|what went on|the articles about)\b"),
     ("list", r"\b(?:nhung ai|nhung nguoi nao|ai du|ai tham du|ai tham gia|ai duoc|liet ke"
-             r"|(?:nhung|cac) (?:\w+,? ){1,4}nao"
              r"|which (?:leaders|officials|people|persons|units|agencies|organisations|organizations|positions|posts"
              r"|members|offices|departments)|who attended|who were|who are|list)\b"),
     ("report", r"\b(?:ket qua|dat duoc|dat nhung|dua tin gi|dua tin|noi gi|neu gi|neu nhung|ket luan gi|bao cao gi"
                r"|tinh hinh|the nao|ra sao|tom tat|noi dung|nhung diem|quyet dinh gi"
+               r"|ghi nhan gi"
                r"|report|reported|reports|result|results|achieve|achieved|achievements|summary|summarise|summarize"
-               r"|what did|what does|what was said|what happened to|how did|overview|outcome|outcomes)\b"),
+               r"|what did|what does|what was said|what happened to|how did|overview|outcome|outcomes"
+               r"|(?:which|what) (?:figures|numbers|statistics|cases|measures|steps))\b"),
+    ("report", _REPORTED_PLURAL_WH),
+    ("list", _PLURAL_NOUN_NAO),
+    ("report", _PLURAL_WH_ANYWHERE),
 )
+
+# A plural question word: the question asks for several things ("những gì", "những việc gì", "những vụ án nào",
+# "các nội dung gì"), whatever single answer type its noun suggests.
+MULTI_POINT = re.compile(_PLURAL_WH_ANYWHERE)
 
 # A quoted span: the title of the article a question names ("Bài báo “… nhiệm vụ năm 2018” đưa tin gì?"). Its
 # words name the article; they are not the question's cue words.
@@ -85,7 +138,7 @@ def question_type(question: str, answer_type: str = "other") -> str:
             continue
         if name in ("collection", "comparison"):
             return name
-        if answer_type in _FACTOID_ANSWER_TYPES:
+        if answer_type in _FACTOID_ANSWER_TYPES and not MULTI_POINT.search(folded):
             return "factoid"
         if answer_type == "person" and name != "list":
             continue  # "ai …" with a report or plan word ("Ai chủ trì hội nghị tổng kết") still asks for a name
@@ -104,6 +157,8 @@ def without_cues(question: str) -> str:
     keep = [True] * len(question)
     for pattern in [rf"\b{_ARTICLE}\b"] + [p for _, p in _CUES]:
         for match in re.finditer(pattern, folded):
-            keep[match.start():match.end()] = [False] * (match.end() - match.start())
+            spans = _question_words(match) if pattern in _QUESTION_WORDS_ONLY else [match.span()]
+            for start, end in spans:
+                keep[start:end] = [False] * (end - start)
     text = "".join(c if k else " " for c, k in zip(question, keep))
     return re.sub(r"\s+", " ", text).strip()

@@ -67,10 +67,6 @@ def _general_digest() -> str:
 
 
 def vocabulary_of(texts: Iterable[str]) -> Vocabulary:
-    return _vocabulary(texts)
-
-
-def _vocabulary(texts: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """The most frequent accented form of each folded syllable pair and of each syllable. Counted per
     accented form first and folded once per distinct form (folding every occurrence took 26 s at 5,000
     articles); ties go to the form seen first, as before."""
@@ -97,35 +93,35 @@ class AccentRestorer:
     """Greedy left-to-right restoration preferring syllable pairs seen in the corpus over single syllables."""
 
     def __init__(self, pairs: dict[str, str] | None = None, singles: dict[str, str] | None = None,
-                 texts: Callable[[], Vocabulary] | None = None) -> None:
+                 vocabulary: Callable[[], Vocabulary] | None = None) -> None:
         self._pairs = pairs or {}
         self._singles = singles or {}
-        self._texts = texts  # gives the vocabulary when the first question typed without accents needs it
+        self._vocabulary = vocabulary  # called when the first question typed without accents needs it
         self._lock = threading.Lock()
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "AccentRestorer":
-        return cls(*_vocabulary(texts))
+        return cls(*vocabulary_of(texts))
 
     @classmethod
     def lazy(cls, vocabulary: Callable[[], Vocabulary]) -> "AccentRestorer":
         """A restorer that calls `vocabulary()` on its first unaccented question, not when it is made:
         counting the vocabulary of 5,000 articles takes seconds, even reading it 0.2 s, and most questions
         are typed with their accents (a `rag ask` cold start must not pay for it)."""
-        return cls(texts=vocabulary)
+        return cls(vocabulary=vocabulary)
 
     def _ready(self) -> None:
         with self._lock:
-            if self._texts is not None:
-                self._pairs, self._singles = self._texts()
-                self._texts = None
+            if self._vocabulary is not None:
+                self._pairs, self._singles = self._vocabulary()
+                self._vocabulary = None
 
     def restore(self, text: str) -> str:
         """Accented form of `text`; words already accented or unknown are kept as typed."""
         words = _WORD.findall(text)
         if not words or fold(text) != text.lower():
             return text  # already has diacritics somewhere: trust the user's spelling
-        if self._texts is not None:
+        if self._vocabulary is not None:
             self._ready()
         out: list[str] = []
         i = 0
