@@ -55,9 +55,11 @@ class SupportSettings:
     min_neighbour_gain: int = 2  # content words a neighbouring clause must add to be read with the best one
     min_slot_overlap: float = 0.5  # the closest clause must share this much with the sentence to compare counts slot by slot
     # a Vietnamese sentence failed on wording alone is a paraphrase when (e5, rag/cite/reworded.py) ...
-    # (eval.benchmarks.checker_reworded_grid, dev half and spent human sets only)
+    # (eval.benchmarks.checker_reworded_grid, dev half and spent human sets only). Part 0.86, not 0.80: on the dev
+    # half, 0.80 let 18% more invented_clause_near fabrications pass, 0.86 lets 0.4% more and still rescues 24
+    # true rewordings of 84 failed on wording alone (the lead's grid run, eval/README.md issue 12d).
     min_reworded_similarity: float = 0.90  # ... it is this close to the clauses it matches (0: off) ...
-    min_reworded_part: float = 0.80  # ... every part the rules flag is this close to a clause of the passage ...
+    min_reworded_part: float = 0.86  # ... every part the rules flag is this close to a clause of the passage ...
     min_reworded_coverage: float = 0.80  # ... and this share of its words are in the passage
 
 
