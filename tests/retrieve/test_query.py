@@ -80,6 +80,9 @@ def test_known_places_with_and_without_diacritics(gazetteer, question, known):
     [
         ("Huyện Gia Lâm kết nạp bao nhiêu đảng viên?", ("Gia Lâm",)),
         ("huyen gia lam ket nap bao nhieu dang vien", ("gia lam",)),
+        ("Huyen Gia Lam ket nap bao nhieu dang vien?", ("gia lam",)),
+        # capitals written elsewhere: "tinh trang" (tình trạng) and "quan ly" (quản lý) are no "tỉnh", "quận"
+        ("So Noi vu Ha Tinh han che tinh trang lanh dao nao trong quan ly can bo?", ("Hà Tĩnh",)),
         ("How many members did Gia Lam district admit?", ("Gia Lam",)),
         ("Hà Nội có bao nhiêu đảng viên?", ("Hà Nội",)),
     ],
