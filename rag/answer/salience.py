@@ -88,9 +88,10 @@ NAME_PREFIXES = frozenset("huyen tinh xa quan thanh pho tp thi tran nam ong ba d
 
 def question_names(question: str) -> list[str]:
     """Runs of two or more capitalised words in a question ("Gia Lâm", "Sóc Trăng"), accent-folded,
-    without a leading administrative or courtesy word ("Huyện Gia Lâm" gives "gia lam")."""
+    without a leading administrative or courtesy word ("Huyện Gia Lâm" gives "gia lam"). Punctuation ends a
+    run: "Thái Nguyên, Thanh tra Chính phủ" names Thái Nguyên, not "thai nguyen thanh"."""
     runs, run = [], []
-    for word in re.findall(r"\w+", question) + [""]:
+    for word in re.findall(r"\w+|[^\w\s]", question) + [""]:
         if word[:1].isupper():
             run.append(fold(word))
             continue

@@ -122,10 +122,12 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
     question in another language, capitalised runs are mostly that language's words for bodies and titles
     ("District Party Committee", "Central Inspection Commission"), which the article writes in Vietnamese;
     what carries over is a run typed with Vietnamese diacritics ("Gia Lâm"), a place the gazetteer
-    recognised ("Quang Nam Province" gives "quang nam") and a person's name (a Vietnamese surname first)."""
-    if plan.language == "vi":
-        return names
-    accented = {fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
+    recognised ("Quang Nam Province" gives "quang nam") and a person's name (a Vietnamese surname first).
+    In a Vietnamese question the same two kinds are kept: a body's name capitalises only its head ("Ban Dân vận
+    Thành uỷ", "Bộ Nội vụ"), so its run ("ban dan", "bo noi") is a fragment an article about the event need not
+    write; such words are weighed with the other topic words by the decline test instead."""
+    accented = set() if plan.language == "vi" else {
+        fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
     places = set(plan.places) | {fold(p) for p in plan.unknown_places}
     named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
     return named_places + [n for n in names if n not in named_places and (

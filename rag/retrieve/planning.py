@@ -90,10 +90,15 @@ def answer_type(question: str) -> str:
 
 
 def _unaccented_admin_names(text: str) -> list[str]:
-    """'huyen gia lam' typed without accents or capitals: take the two words after the admin word."""
-    folded = fold(text)
+    """'huyen gia lam' typed without accents or capitals: take the two words after the admin word. Without
+    diacritics "tinh trang" (tình trạng) and "quan ly" (quản lý) read like "tỉnh …", "quận …", so someone who
+    writes capitals after the first letter ("Bo Noi vu … tinh trang lanh dao") must capitalise the place too."""
+    folded = fold(text)  # the text has no diacritics: folding only lowers it, so spans match `text`
+    capitals = writes_capitals(text[1:])
     names = []
     for match in re.finditer(r"\b(?:huyen|quan|thi xa|tinh|thanh pho|xa)\s+(?!uy\b)(\w+\s+\w+)", folded):
+        if capitals and not text[match.start(1)].isupper():
+            continue
         names.append(match.group(1))
     return names
 

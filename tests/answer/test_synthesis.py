@@ -106,8 +106,18 @@ def test_names_an_article_can_hold_keeps_places_and_people_from_an_english_quest
                         "Province and Tân Sơn do?", text="", language="en", places=("my loc",),
                         unknown_places=("Gia Lâm",))
     assert names_an_article_can_hold(english, names) == ["gia lam", "my loc", "nguyen van an", "tan son"]
+    # a Vietnamese body's name capitalises only its head ("Ban Dân vận Thành uỷ"): its run is no name to require
     vietnamese = QueryPlan(question="", text="", language="vi", places=("my loc",))
-    assert names_an_article_can_hold(vietnamese, names) == names
+    assert names_an_article_can_hold(vietnamese, ["ban dan", "my loc", "nguyen van an", "bo noi"]) == [
+        "my loc", "nguyen van an"]
+
+
+def test_question_names_end_at_punctuation():
+    from rag.answer.salience import question_names
+
+    # before: "thai nguyen thanh" (the run went on over the comma), a phrase no article writes
+    assert question_names("Sau kết luận về Gang thép Thái Nguyên, Thanh tra Chính phủ làm gì?") == ["thai nguyen"]
+    assert question_names("What did the Commission decide about Mr. Lê Dân, former Secretary?") == ["le dan"]
 
 
 def test_a_summary_of_an_uncovered_place_is_declined(pipeline):
