@@ -131,14 +131,25 @@ def _replace_english(m: re.Match) -> str:
     return str(_EN_TENS[m.group(1).lower()] + (_EN[m.group(2).lower()] if m.group(2) else 0))
 
 
+# A date written out ("ngày 19 tháng 8 năm 2022", "tháng 8 năm 2022") is the date the articles write with slashes
+# ("ngày 19/8/2022", "tháng 8/2022"): one form, so the date is one fact whichever way a sentence writes it.
+_WRITTEN_DATE = re.compile(r"\b(ngày\s+\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+((?:19|20)\d{2}))?\b", re.I)
+_WRITTEN_MONTH = re.compile(r"\b(tháng\s+\d{1,2})\s+năm\s+((?:19|20)\d{2})\b", re.I)
+
+
+def _slashed_dates(text: str) -> str:
+    text = _WRITTEN_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else ""), text)
+    return _WRITTEN_MONTH.sub(lambda m: f"{m.group(1)}/{m.group(2)}", text)
+
+
 @lru_cache(maxsize=8192)
 def digits_for_words(text: str, english: bool = False) -> str:
-    """The text with number words and term numerals written as digits."""
+    """The text with number words and term numerals written as digits, and dates written out with slashes."""
     text = _ROMAN.sub(lambda m: f"{m.group(1)}{roman_value(m.group(2)) or m.group(2)}", text)
     text = _RUN.sub(lambda m: _replace_run(m, text), text)
     if english:
         text = _EN_RUN.sub(_replace_english, text)
-    return text
+    return _slashed_dates(text)
 
 
 def vietnamese_words(value: int) -> str:

@@ -93,3 +93,13 @@ def test_checker_forms_gives_the_source_the_marker_the_sentence_cites():
 
     assert _marker({"sentence": "Qua 1 năm thực hiện Nghị quyết số 01, nhận thức có chuyển biến [2]."}) == 2
     assert _marker({"sentence": "Không có dấu trích dẫn."}) == 1
+
+
+def test_a_date_written_out_is_the_slashed_date(lexical):
+    passage = "Ngày 19/8/2022, Ban Thường vụ Huyện ủy có buổi làm việc với Tổ khảo sát của Ban Dân vận Tỉnh ủy."
+    v = check(lexical, "Ngày 19 tháng 8 năm 2022, Ban Thường vụ Huyện ủy làm việc với Tổ khảo sát của Ban Dân vận "
+              "Tỉnh ủy [1].", header="", passage=passage)
+    assert v.supported, v.reasons
+    v = check(lexical, "Ngày 19 tháng 9 năm 2022, Ban Thường vụ Huyện ủy làm việc với Tổ khảo sát của Ban Dân vận "
+              "Tỉnh ủy [1].", header="", passage=passage)
+    assert not v.supported
