@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -20,7 +20,8 @@ from rag.cite.contrary import contrary_reasons, tone_form
 from rag.cite.levels import level_reasons
 from rag.cite.markers import strip_markers
 from rag.cite.numbers import digits_for_words
-from rag.cite.reworded import flagged_parts, only_wording, reworded_scores
+from rag.cite.reworded import WORDING, flagged_parts, only_wording, reworded_scores
+from rag.cite.verifier import Verifier, default_verifier
 from rag.embed.registry import Embedder
 from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import normalize
@@ -71,6 +72,10 @@ class Verdict:
     coverage: float
     similarity: float | None = None
     notes: tuple[str, ...] = ()  # what the source leaves unsaid without contradicting it ("not stated in the source")
+    # what the rules alone decided, and the measures the learned verifier read (rag/cite/verifier.py), when the
+    # rules left the sentence open (no fact reason); eval/benchmarks/checker_train.py trains on them
+    by_rules: bool | None = None
+    features: Mapping[str, float] | None = None
 
 
 def claim_text(sentence: str) -> str:
@@ -82,9 +87,13 @@ class SupportChecker:
     """Decides support; `embedder` (e5) and `entailment` are optional, everything else is lexical."""
 
     def __init__(self, embedder: Embedder | None = None, entailment: Entailment | None = None,
-                 settings: SupportSettings = SupportSettings(), places: Sequence[str] = ()) -> None:
+                 settings: SupportSettings = SupportSettings(), places: Sequence[str] = (),
+                 verifier: Verifier | None | str = "default") -> None:
         """`places`: district and province names known to be places (the index's gazetteer), so a bare
-        passage or sentence naming one without "huyện" ("Mỹ Lộc cách chức ...") is read as naming a place."""
+        passage or sentence naming one without "huyện" ("Mỹ Lộc cách chức ...") is read as naming a place.
+        `verifier`: the learned model for what the rules leave open ("default": rag/cite/verifier.json when it
+        exists; None: the rules alone)."""
+        self.verifier = default_verifier() if verifier == "default" else verifier
         self.embedder = embedder
         # one-syllable names only after an administrative word, as the retrieval gazetteer reads them
         self.places = tuple(sorted({match_form(p) for p in places if len(match_form(p).split()) >= 2}))
@@ -122,7 +131,9 @@ class SupportChecker:
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
-        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour, unsaid)
+        measures: dict[str, list[float]] = {}
+        reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour, unsaid,
+                                              measures)
         s = self.settings
         similarity = None
         if language == "en":
@@ -136,17 +147,46 @@ class SupportChecker:
                 reasons.append(f"the passage does not cover the sentence ({coverage:.0%} of its words)")
             elif local < s.min_local_coverage:
                 reasons.append(f"the sentence's facts sit in clauses that say something else ({local:.0%})")
+        features = None
+        if language == "vi" and content and not any(not r.startswith(WORDING) for r in reasons):
+            features = _features(reasons, notes, measures, coverage, local, content, facts, best, relevant, neighbour)
+        scores = None
         if language == "vi" and only_wording(reasons):
-            reworded = self._reworded(claim, reasons, relevant, best, neighbour, coverage)
+            reworded, scores = self._reworded(claim, reasons, relevant, best, neighbour, coverage)
             if reworded:
                 notes.append(reworded)
                 reasons = []
+        by_rules = not reasons
+        if features is not None:
+            reasons, notes = self._verified(features, scores, reasons, notes)
         if not reasons and self.entailment is not None:
             premise = " ".join(c.text for c in (relevant or clauses))
             score = self.entailment(premise, claim)
             if score < s.min_entailment:
                 reasons.append(f"the entailment model does not find it in the passage ({score:.2f})")
-        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity, tuple(notes))
+        return Verdict(not reasons, tuple(reasons), best.text if best else None, coverage, similarity, tuple(notes),
+                       by_rules, features)
+
+    def _verified(self, features: dict[str, float], scores, reasons: list[str], notes: list[str]):
+        """The learned verifier's verdict on a sentence the rules left open (no fact reason): a sentence they
+        pass may still say more than the passage; one they fail on wording alone may be a paraphrase."""
+        wording = features["flagged_parts"] + features["flagged_local_parts"] + features["coverage_failed"] > 0
+        if wording:
+            if scores is None:
+                return reasons, notes  # no e5 here: the rules decide
+            features["whole_similarity"], features["worst_part_similarity"] = scores
+        verdict = self.verifier.supports("wording" if wording else "passed", features) if self.verifier else None
+        if verdict is None:
+            return reasons, notes
+        ok, p = verdict
+        kept = [n for n in notes if not n.startswith("worded differently")]
+        if ok and wording:
+            return [], kept + [f"worded differently from the passage (verifier {p:.2f})"]
+        if not ok and not wording:
+            return [f"the learned verifier finds the sentence says more than the passage ({p:.2f})"], notes
+        if not ok and wording and not reasons:  # the paraphrase rule's rescue, not confirmed by the verifier
+            return [f"worded differently from the passage, and the verifier doubts it ({p:.2f})"], kept
+        return reasons, notes
 
     # ------------------------------------------------------------------ parts
 
@@ -234,8 +274,10 @@ class SupportChecker:
         return reasons
 
     def _attribution_of_terms(self, claim, language, facts, passages, relevant, best, seq, neighbour=None,
-                              unsaid: frozenset[str] = frozenset()) -> list[str]:
-        """Roles of people, wholes against parts, negation, and clauses the passage says nothing of."""
+                              unsaid: frozenset[str] = frozenset(), measures: dict | None = None) -> list[str]:
+        """Roles of people, wholes against parts, negation, and clauses the passage says nothing of.
+        `measures` receives the share of words found of each part of the sentence (for the verifier)."""
+        measures = {} if measures is None else measures
         if language == "en":
             return []
         s = self.settings
@@ -263,6 +305,7 @@ class SupportChecker:
                               if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
         # the source's title · date · place count too: an answer may name the article it quotes ("Theo bài “…”")
         context = [p.form for p in passages] + [match_form(p.header) for p in passages if p.header]
+        measures["parts"] = [share for _, share in segment_coverages(claim, context, words, s.min_segment_words)]
         uncovered = uncovered_segments(claim, context, words, s.min_segment_words, s.min_segment_coverage)
         for part in uncovered:
             reasons.append(f"the passage does not say '{part}'")
@@ -274,26 +317,30 @@ class SupportChecker:
         # names and places are checked as facts, wherever the passage states them (often a sentence earlier)
         named = unsaid | {w for n in facts.names for w in n.split()}
         local_words = lambda part: [w for w in words(part) if w not in _ABBREVIATION_FORMS and w not in named]  # noqa: E731
-        if near and not uncovered and s.min_local_segment_coverage > 0:
-            for part, share in segment_coverages(claim, near + [match_form(p.header) for p in passages if p.header],
-                                                 local_words, s.min_local_segment_words):
+        if near and s.min_local_segment_coverage > 0:
+            local_parts = segment_coverages(claim, near + [match_form(p.header) for p in passages if p.header],
+                                            local_words, s.min_local_segment_words)
+            measures["local_parts"] = [share for _, share in local_parts]
+            for part, share in local_parts if not uncovered else ():
                 if share < s.min_local_segment_coverage:
                     reasons.append(f"the clauses this sentence matches do not say '{part}' ({share:.0%} of its words)")
         return reasons
 
-    def _reworded(self, claim, reasons, relevant, best, neighbour, coverage) -> str | None:
-        """A note when the sentence is a paraphrase of the clauses it matches (see rag/cite/reworded.py)."""
+    def _reworded(self, claim, reasons, relevant, best, neighbour, coverage) -> tuple[str | None, tuple | None]:
+        """A note when the sentence is a paraphrase of the clauses it matches (see rag/cite/reworded.py), and
+        the e5 scores it was judged by (None without e5)."""
         s = self.settings
-        if self.embedder is None or s.min_reworded_similarity <= 0 or coverage < s.min_reworded_coverage:
-            return None
+        if self.embedder is None or (s.min_reworded_similarity <= 0 and self.verifier is None):
+            return None, None
         local = [c.text for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
         # parts are compared with the clauses the sentence matches, not the whole source: an article cited by id
         # holds clauses on many things, and a clause invented near one of them must not borrow it
         scores = reworded_scores(claim, flagged_parts(reasons), local, local, self._similarity)
         self.last_reworded = scores  # read by the threshold grid
-        if scores is None or scores[0] < s.min_reworded_similarity or scores[1] < s.min_reworded_part:
-            return None
-        return f"worded differently from the passage (similarity {scores[0]:.2f})"
+        if (scores is None or s.min_reworded_similarity <= 0 or coverage < s.min_reworded_coverage
+                or scores[0] < s.min_reworded_similarity or scores[1] < s.min_reworded_part):
+            return None, scores
+        return f"worded differently from the passage (similarity {scores[0]:.2f})", scores
 
     def _neighbour(self, content, clauses: list[Clause], best: Clause | None) -> Clause | None:
         """The clause just before or after the best one, when it holds content words of the sentence the best
@@ -328,6 +375,23 @@ class SupportChecker:
             self._vectors.clear()
         query = np.asarray(self.embedder.embed_query(claim), dtype=np.float32)
         return float(max(self._vectors.get(t, np.zeros_like(query)) @ query for t in texts))
+
+
+def _features(reasons, notes, measures, coverage, local, content, facts, best, relevant, neighbour) -> dict[str, float]:
+    """The rules' own measures of a sentence they left open, as the verifier reads them (rag/cite/verifier.py)."""
+    parts, local_parts = measures.get("parts") or [1.0], measures.get("local_parts") or [1.0]
+    return {
+        "coverage": coverage, "local_coverage": local, "weakest_part": min(parts), "weakest_local_part": min(local_parts),
+        "parts": float(len(measures.get("parts") or ())), "content_words": float(np.log1p(len(content))),
+        "facts": float(len(facts.numbers) + len(facts.dates) + len(facts.years) + len(facts.names)),
+        "best_share": overlap(content, best.syllables) / len(content) if best else 0.0,
+        "relevant_clauses": float(len(relevant)), "joins_neighbour": float(neighbour is not None),
+        "unstated_context": float(bool(notes)),
+        "flagged_parts": float(sum(r.startswith("the passage does not say '") for r in reasons)),
+        "flagged_local_parts": float(sum(r.startswith("the clauses this sentence matches") for r in reasons)),
+        "coverage_failed": float(any(r.startswith(("the passage does not cover", "the sentence's facts sit"))
+                                     for r in reasons)),
+    }
 
 
 _ABBREVIATION_FORMS = frozenset(match_form(k).split()[0] for k in ABBREVIATIONS if match_form(k))
