@@ -12,7 +12,8 @@ article-grouped folds of the dev half and each human set as its own group), maxi
 
     python -m eval.benchmarks.checker_train                 # rows, cross-validation, writes rag/cite/verifier.json
     python -m eval.benchmarks.checker_train --evaluate      # + human sets left out one at a time, all four forms
-    python -m eval.benchmarks.checker_train --test-half     # + the test half, rules vs verifier (run it once)
+    python -m eval.benchmarks.checker_train --test-rows /tmp/test_rows.json   # + the test half (run it once)
+    python -m eval.benchmarks.checker_train --test-half     # the test half through the checker itself
 
 Rows are cached in --rows (a temporary file by default) so the fit can be re-run without the checker.
 """
@@ -217,33 +218,24 @@ def table_from_rows(model: dict, rows: list[dict]) -> dict:
     return dict(out)
 
 
-def leave_one_set_out(rows: list[dict], seeds: Seeds, embedder) -> None:
-    """Each human set in every source form, with the rules and with a verifier trained without that set."""
-    from rag.cite.support import SupportChecker
-    from rag.cite.verifier import Verifier
-    from rag.cli.check import _check_row
-    from rag.ingest.jsonl import read_jsonl
-
+def leave_one_set_out(rows: list[dict]) -> None:
+    """Each human set in every source form: the rules, and a verifier trained without that set. Verdicts are
+    the checker's on the cited source as resolved by `rag check` (applied to the collected rows; a chunk is not
+    re-read with its neighbour here, as `rag check` does for a sentence running past a chunk's end)."""
     print("\nhuman sets, each left out of training (context / bare / article id / chunk id):")
+    totals = defaultdict(lambda: [0, 0, 0])
     for name in HUMAN_SETS:
         model, _ = train([r for r in rows if r["group"] != name])
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(model, f)
-        checkers = {"rules": SupportChecker(embedder, places=seeds.places, verifier=None),
-                    "verifier": SupportChecker(embedder, places=seeds.places, verifier=Verifier.load(Path(f.name)))}
-        pairs = read_jsonl(REPO / "eval" / f"{name}.jsonl")
-        for label, checker in checkers.items():
-            right = []
-            for form in FORMS:
-                n = 0
-                for pair in pairs:
-                    row = {"id": pair["id"], "answer": pair["sentence"], "sources": [source(form, pair, seeds.index)]}
-                    out = _check_row(row, pair["id"], seeds.resolver, checker)
-                    n += out["sentences"][0]["supported"] == pair["supported"]
-                right.append(n)
-            print(f"  {name} ({len(pairs)}) {label:<8}: " + " / ".join(f"{n / len(pairs):.3f}" for n in right)
-                  + f"  ({' / '.join(map(str, right))})")
-        Path(f.name).unlink()
+        mine = [r for r in rows if r["group"] == name]
+        for label, verdicts in (("rules", [r["by_rules"] for r in mine]), ("verifier", applied(model, mine))):
+            right = [sum(v == r["label"] for r, v in zip(mine, verdicts) if r["form"] == form) for form in FORMS]
+            n = sum(r["form"] == FORMS[0] for r in mine)
+            for i, k in enumerate(right):
+                totals[(label, FORMS[i])][0] += k
+                totals[(label, FORMS[i])][1] += n
+            print(f"  {name} ({n}) {label:<8}: " + " / ".join(f"{k / n:.3f}" for k in right) + f"  ({' / '.join(map(str, right))})")
+    for label in ("rules", "verifier"):
+        print(f"  all sets {label:<8}: " + " / ".join(f"{totals[(label, f)][0] / totals[(label, f)][1]:.3f}" for f in FORMS))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
                 chosen = [r for r in test_rows if r["form"] == form]
                 print_kinds(table_from_rows(model, chosen), f"test half, sources as {form} ({len(chosen)} pairs)")
         if args.evaluate:
-            leave_one_set_out(rows, seeds, embedder)
+            leave_one_set_out(rows)
     if args.test_half:
         from rag.cite.verifier import Verifier
 

@@ -330,8 +330,9 @@ class SupportChecker:
         """A note when the sentence is a paraphrase of the clauses it matches (see rag/cite/reworded.py), and
         the e5 scores it was judged by (None without e5)."""
         s = self.settings
-        if self.embedder is None or (s.min_reworded_similarity <= 0 and self.verifier is None):
-            return None, None
+        if self.embedder is None or (self.verifier is None and (s.min_reworded_similarity <= 0
+                                                                 or coverage < s.min_reworded_coverage)):
+            return None, None  # the rules alone: e5 only where the paraphrase rule may rescue the sentence
         local = [c.text for c in dict.fromkeys(relevant + [c for c in (best, neighbour) if c])]
         # parts are compared with the clauses the sentence matches, not the whole source: an article cited by id
         # holds clauses on many things, and a clause invented near one of them must not borrow it

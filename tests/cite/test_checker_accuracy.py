@@ -42,6 +42,8 @@ def test_benchmark_test_half_floor(test_half, form):
     # with e5: the paraphrase rule (issue 12d) needs it, and the benchmark has rewrites only it accepts
     result = bench.score(pairs, bench.make_check(lexical_only=False), form)
     assert result["pairs"] >= 1000
-    assert result["accuracy"] >= 0.95, result["by_kind"]
-    assert result["rewrites_supported"] >= 0.95, result["by_kind"]
-    assert result["worst_fabrication_passed"] <= 0.12, result["by_kind"]  # ~60 pairs a kind in this third
+    # issue 12e measured this very third (`python -m eval.benchmarks.checker_train --every 3 --test-rows ...`):
+    # accuracy 0.977 / 0.979 (text + title / bare), rewrites 0.968, worst kind passed 0.055 / 0.036
+    assert result["accuracy"] >= 0.97, result["by_kind"]
+    assert result["rewrites_supported"] >= 0.96, result["by_kind"]
+    assert result["worst_fabrication_passed"] <= 0.08, result["by_kind"]  # ~60 pairs a kind in this third
