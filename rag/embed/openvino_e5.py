@@ -20,10 +20,28 @@ from rag.errors import BackendError, ConfigError
 SPEC = "e5-small-openvino"
 
 
+def import_openvino():
+    """`import openvino`, without its telemetry: importing it starts openvino-telemetry (opt-out), which
+    writes a client id under ~/intel and tries to send an event. With that package hidden for the import,
+    OpenVINO binds its own no-op stub (openvino/tools/ovc/telemetry_utils.py): nothing is written to the
+    user's home, nothing is sent."""
+    import sys
+
+    hide = "openvino_telemetry" not in sys.modules
+    if hide:
+        sys.modules["openvino_telemetry"] = None  # `import openvino_telemetry` raises ImportError
+    try:
+        import openvino
+    finally:
+        if hide and sys.modules.get("openvino_telemetry", 0) is None:
+            del sys.modules["openvino_telemetry"]
+    return openvino
+
+
 def encoder_graph(weights: dict[str, np.ndarray], H: int, NL: int, NH: int, eps: float):
     """ov.Model: (x [B, L, H] fp32 embedding-layer output, valid [B, L] bool) -> last hidden states
     [B, L, H] with padded rows zeroed; post-LayerNorm BERT layers as TorchE5Embedder._encode runs them."""
-    import openvino as ov
+    ov = import_openvino()
     import openvino.opset15 as ops
 
     x = ops.parameter([-1, -1, H], np.float32, name="x")
@@ -60,7 +78,7 @@ class OpenVINOE5Embedder(TorchE5Embedder):
     def __init__(self, spec: str = SPEC, precision: str = "bf16", model_path: Path | None = None,
                  cache_dir: Path | None = None, threads: int | None = None) -> None:
         try:
-            import openvino as ov
+            ov = import_openvino()
         except ImportError as exc:
             raise BackendError("e5-small-openvino needs OpenVINO. Fix: pip install openvino") from exc
         if precision not in ("bf16", "fp32"):

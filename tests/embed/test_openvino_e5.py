@@ -85,3 +85,21 @@ def test_falls_back_to_torch_when_openvino_cannot_compile(monkeypatch, tmp_path,
     embedder = make_embedder("e5-small-openvino", cache_dir=tmp_path)
     assert embedder.spec == "e5-small-torch"
     assert "OpenVINO could not compile the e5 encoder: no CPU plugin" in capsys.readouterr().err
+
+
+def test_loading_openvino_writes_nothing_to_the_home(tmp_path):
+    """`import openvino` alone writes ~/intel/openvino_ga_cid (its telemetry, opt-out): the loader hides it.
+    CI=true would switch that telemetry off by itself and hide the fault, so the child runs without CI."""
+    need_module("openvino", "pip install openvino (a dependency)")
+    import os
+    import subprocess
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "TF_BUILD", "JENKINS_URL")}
+    env.update(HOME=str(home), RAG_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(SEEDS.parent))
+    code = ("from rag.embed.registry import make_embedder; e = make_embedder('e5-small-openvino'); "
+            "assert e.spec == 'e5-small-openvino'; print(e.embed_passages(['Huyện ủy họp.']).shape)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "(1, 384)" in done.stdout, done.stderr
+    assert not list(home.rglob("*")), list(home.rglob("*"))
