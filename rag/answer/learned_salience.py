@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,11 @@ MODEL_PATH = Path(__file__).with_name("salience_model.json")
 
 FEATURES = ("bias", "position", "first", "early", "words", "log_words", "count", "beyond_title", "new_names",
             "named_thing", "decision", "speech", "speech_frame", "forward", "past", "names_year",
-            "title_overlap", "restates_title", "centroid", "person", "role", "credit", "clause")
+            "title_overlap", "restates_title", "centroid", "person", "role", "credit", "clause",
+            "second", "third", "numbers", "density")
+
+# Any number as written (dates and years too: "11/7", "2018"), as a reader of a summary checks one.
+_NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,/]\d+)*%?(?![\w])")
 
 
 def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: float, clause: bool) -> list[float]:
@@ -46,6 +51,7 @@ def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: 
     lowered = text.lower()
     syllables = set(folded_syllables(text))
     new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
+    numbers = {n for n in _NUMBER.findall(text) if n not in title}
     return [
         1.0,
         1.0 - rank / max(1, n_units - 1),
@@ -70,6 +76,10 @@ def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: 
         float(bool(ROLE.search(lowered))),
         float(bool(CREDIT.search(text))),
         float(clause),
+        float(rank == 1),
+        float(rank == 2),
+        min(3, len(numbers)) / 3,
+        min(1.0, 5 * (len(numbers) + len(new_names)) / max(words, 1)),  # figures and new names per word
     ]
 
 
