@@ -79,6 +79,9 @@ class SynthesisSettings:
     # ... for a pure summary question, where covering the article's figures and names is the point: chosen by
     # cross-validation on the digest benchmark's spent articles (eval/README.md, issue 11g)
     summary_novelty_weight: float = 0.6
+    # the lead line of a one-article answer to a question quoting that article's title names it "this article"
+    # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
+    short_lead: bool = True
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3
@@ -101,9 +104,6 @@ class SynthesisSettings:
     learned_model: str = ""  # another fit's JSON (eval.benchmarks.salience_train --out), to compare fits
     learned_title_penalty: float = 2.0  # restating the title, with the learned salience (see _score)
     learned_summary_only: bool = True  # only for a pure summary question (no topic words of its own)
-    # the lead line of a one-article answer to a question quoting that article's title names it "this article"
-    # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
-    short_lead: bool = True
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
 
 
@@ -157,6 +157,11 @@ def _topic(plan: QueryPlan) -> QueryPlan:
     what the answer must hold) and the type's cue words ("report", "kết quả gì") are not topic words."""
     text, question = (without_cues(outside_quotes(t)) for t in (plan.text, plan.question))
     return replace(plan, text=text, question=question, answer_type="other")
+
+
+def pure_summary(plan: QueryPlan, kind: str) -> bool:
+    """"What does the article report?": a report or digest question with no topic words of its own."""
+    return not _term_groups(_topic(plan)) and kind in ("report", "digest")
 
 
 class Synthesiser:
@@ -244,7 +249,7 @@ class Synthesiser:
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
         groups = _term_groups(_topic(plan))
-        summary = self._pure_summary(plan, kind)
+        summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
@@ -290,11 +295,6 @@ class Synthesiser:
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
         return scored
-
-    @staticmethod
-    def _pure_summary(plan: QueryPlan, kind: str) -> bool:
-        """"What does the article report?": a report or digest question with no topic words of its own."""
-        return not _term_groups(_topic(plan)) and kind in ("report", "digest")
 
     def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
@@ -445,7 +445,7 @@ class Synthesiser:
             lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
-            novelty = s.summary_novelty_weight if self._pure_summary(plan, kind) else s.novelty_weight
+            novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
                 chosen = self._choose(pieces, per_article, most, novelty)
