@@ -1,14 +1,16 @@
 """A learned salience score: how much of a human-written abstract an article's piece carries.
 
 The hand-set salience of rag.answer.synthesis (weights stated per signal) did not generalise to new questions.
-This scorer weighs the same general signals by a linear model fitted on data no evaluation uses: VietNews
-Party/government articles with their human abstracts, each piece (sentence or clause, as the synthesiser
-offers them) labelled by the share of the abstract's facts and word pairs it holds, beyond the title
+This scorer weighs the same general signals by a linear model fitted on VietNews articles with their human
+abstracts: Party/government articles and pool-length articles of any topic that no evaluation uses, and the
+digest benchmark's spent positions 1-210 (issue 11g), each piece (sentence or clause, as the synthesiser
+offers them) labelled by the share of the abstract's facts it holds beyond the title
 (`python -m eval.benchmarks.salience_train`, which writes `salience_model.json` beside this file).
 
 Features (`FEATURES`, each in [0, 1]) are what the answerer computes anyway: position in the article, length,
 figures and names beyond the title, named documents, decisions, reported speech, time cues,
-overlap with the title, restating the title, e5 similarity to the article's centroid, people and roles.
+overlap with the title, restating the title, e5 similarity to the article's centroid, people and roles; since
+issue 11g also the second and third sentence, every number as written and figures plus new names per word.
 No feature is tied to a question or an article. The directive mood (rag.answer.mood) was a feature of the
 first fit; its weight was near zero (-0.015) and its tagger cost ~1 ms a piece, so it was left to plans' own
 `directive_salience`.
