@@ -78,6 +78,12 @@ class SynthesisSettings:
     speech_salience: float = 0.4  # reported speech, when the question asks what someone said
     mmr_lambda: float = 0.7
     novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
+    # ... for a pure summary question, where covering the article's figures and names is the point: chosen by
+    # cross-validation on the digest benchmark's spent articles (eval/README.md, issue 11g)
+    summary_novelty_weight: float = 0.6
+    # the lead line of a one-article answer to a question quoting that article's title names it "this article"
+    # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
+    short_lead: bool = True
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3
@@ -166,6 +172,11 @@ def _topic(plan: QueryPlan) -> QueryPlan:
     return replace(plan, text=text, question=question, answer_type="other")
 
 
+def pure_summary(plan: QueryPlan, kind: str) -> bool:
+    """"What does the article report?": a report or digest question with no topic words of its own."""
+    return not _term_groups(_topic(plan)) and kind in ("report", "digest")
+
+
 class Synthesiser:
     """Builds the bullet answer for the non-factoid question types from the extractive generator's index."""
 
@@ -252,7 +263,7 @@ class Synthesiser:
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
         groups = _term_groups(_topic(plan))
-        summary = not groups and kind in ("report", "digest")  # "what does the article report?": no topic words
+        summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
@@ -354,10 +365,12 @@ class Synthesiser:
             "roles": min(2, len(ROLE.findall(lowered))) / 2,
         }
 
-    def _choose(self, pieces: list[Piece], budget: int, most: int) -> list[Piece]:
+    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
-        Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped."""
+        Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped.
+        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet."""
         s = self.settings
+        novelty = s.novelty_weight if novelty is None else novelty
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
         covered: set[str] = set()
@@ -365,7 +378,7 @@ class Synthesiser:
         vectors = self.index.unit_vectors
         while pool and len(chosen) < most:
             def mmr(p: Piece) -> float:
-                fresh = s.novelty_weight * min(3, len(specifics(p.text) - covered)) / 3
+                fresh = novelty * min(3, len(specifics(p.text) - covered)) / 3
                 if not chosen:
                     return p.score + fresh
                 sims = vectors[[c.unit for c in chosen]] @ vectors[p.unit]
@@ -443,6 +456,12 @@ class Synthesiser:
                 return named + [h for h in hits if h.chunk.article_id != article_id]
         return hits
 
+    def _asks_title(self, plan: QueryPlan, articles: list[Hit]) -> bool:
+        """Whether the question quotes the title of the one article answered ("Bài báo “<title>” đưa tin gì?")."""
+        quoted = {" ".join(folded_syllables(q)) for q in QUOTED.findall(plan.question)}
+        return len(articles) == 1 and any(self.gen.article_by_title.get(t) == articles[0].chunk.article_id
+                                          for t in quoted)
+
     def _covered(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> bool:
         """Whether the articles found are about the question. A question naming places or people
         ("Gia Lâm", "Sóc Trăng") is covered when the articles found name them all; otherwise the extractive
@@ -492,12 +511,13 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            lead = lead_line(kind, language, articles)
+            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
+            novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
-                chosen = self._choose(pieces, per_article, most)
+                chosen = self._choose(pieces, per_article, most, novelty)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
         sections = [sec for sec in sections if sec.bullets]
