@@ -95,7 +95,10 @@ def collect(pipeline, cases) -> None:
 
 
 def fit(cases, C: float) -> FocusModel:
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as error:  # only this script fits; the answerer reads the JSON with numpy
+        raise SystemExit("eval.benchmarks.focus_train needs scikit-learn: pip install 'vn-news-rag[eval]'") from error
 
     groups = [g for c in cases for g in c["groups"]]
     X = np.vstack([x for x, _ in groups])
