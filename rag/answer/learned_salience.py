@@ -1,14 +1,16 @@
 """A learned salience score: how much of a human-written abstract an article's piece carries.
 
 The hand-set salience of rag.answer.synthesis (weights stated per signal) did not generalise to new questions.
-This scorer weighs the same general signals by a linear model fitted on data no evaluation uses: VietNews
-Party/government articles with their human abstracts, each piece (sentence or clause, as the synthesiser
-offers them) labelled by the share of the abstract's facts and word pairs it holds, beyond the title
+This scorer weighs the same general signals by a linear model fitted on VietNews articles with their human
+abstracts: Party/government articles and pool-length articles of any topic that no evaluation uses, and the
+digest benchmark's spent positions 1-210 (issue 11g), each piece (sentence or clause, as the synthesiser
+offers them) labelled by the share of the abstract's facts it holds beyond the title
 (`python -m eval.benchmarks.salience_train`, which writes `salience_model.json` beside this file).
 
 Features (`FEATURES`, each in [0, 1]) are what the answerer computes anyway: position in the article, length,
 figures and names beyond the title, named documents, decisions, reported speech, time cues,
-overlap with the title, restating the title, e5 similarity to the article's centroid, people and roles.
+overlap with the title, restating the title, e5 similarity to the article's centroid, people and roles; since
+issue 11g also the second and third sentence, every number as written and figures plus new names per word.
 No feature is tied to a question or an article. The directive mood (rag.answer.mood) was a feature of the
 first fit; its weight was near zero (-0.015) and its tagger cost ~1 ms a piece, so it was left to plans' own
 `directive_salience`.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +38,11 @@ MODEL_PATH = Path(__file__).with_name("salience_model.json")
 
 FEATURES = ("bias", "position", "first", "early", "words", "log_words", "count", "beyond_title", "new_names",
             "named_thing", "decision", "speech", "speech_frame", "forward", "past", "names_year",
-            "title_overlap", "restates_title", "centroid", "person", "role", "credit", "clause")
+            "title_overlap", "restates_title", "centroid", "person", "role", "credit", "clause",
+            "second", "third", "numbers", "density")
+
+# Any number as written (dates and years too: "11/7", "2018"), as a reader of a summary checks one.
+_NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,/]\d+)*%?(?![\w])")
 
 
 def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: float, clause: bool) -> list[float]:
@@ -46,6 +53,7 @@ def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: 
     lowered = text.lower()
     syllables = set(folded_syllables(text))
     new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
+    numbers = {n for n in _NUMBER.findall(text) if n not in title}
     return [
         1.0,
         1.0 - rank / max(1, n_units - 1),
@@ -70,6 +78,10 @@ def piece_features(text: str, rank: int, n_units: int, title: set[str], centre: 
         float(bool(ROLE.search(lowered))),
         float(bool(CREDIT.search(text))),
         float(clause),
+        float(rank == 1),
+        float(rank == 2),
+        min(3, len(numbers)) / 3,
+        min(1.0, 5 * (len(numbers) + len(new_names)) / max(words, 1)),  # figures and new names per word
     ]
 
 

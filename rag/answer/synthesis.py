@@ -26,6 +26,7 @@ import numpy as np
 from rag.answer.clauses import clauses
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
+from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model
 from rag.answer.collection import article_years
 from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, capitalised_names, context_years, restates_title, question_names, shared_words, specifics
 from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
@@ -44,6 +45,7 @@ FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
 # What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
 # after its [n] marker.
 _BULLET_WORDS = 2
+_OTHER_YEAR, _OUTSIDE_SUBSET = FOCUS_FEATURES.index("other_year"), FOCUS_FEATURES.index("outside_subset")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,12 @@ class SynthesisSettings:
     speech_salience: float = 0.4  # reported speech, when the question asks what someone said
     mmr_lambda: float = 0.7
     novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
+    # ... for a pure summary question, where covering the article's figures and names is the point: chosen by
+    # cross-validation on the digest benchmark's spent articles (eval/README.md, issue 11g)
+    summary_novelty_weight: float = 0.6
+    # the lead line of a one-article answer to a question quoting that article's title names it "this article"
+    # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
+    short_lead: bool = True
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3
@@ -98,6 +106,17 @@ class SynthesisSettings:
     learned_model: str = ""  # another fit's JSON (eval.benchmarks.salience_train --out), to compare fits
     learned_title_penalty: float = 2.0  # restating the title, with the learned salience (see _score)
     learned_summary_only: bool = True  # only for a pure summary question (no topic words of its own)
+    # The learned query-focused scorer (rag.answer.focus_scorer, fitted on the spent synthesis sets by
+    # `python -m eval.benchmarks.focus_train`, chosen by leave-one-set-out cross-validation) for these kinds,
+    # on questions with topic words; 0 keeps the hand-set mix. The four below were chosen by that script on all four
+    # spent sets (the setting is recorded in focus_model.json's "chosen"); in leave-one-set-out cross-validation the
+    # folds chose the same kinds and hand share (eval/README.md, issue 11h).
+    focus_weight: float = 0.25
+    focus_length_weight: float = 1.0
+    focus_kinds: str = "report,list"  # question types (a comparison's sides and plans keep the hand-set mix)
+    focus_model: str = ""  # another fit's JSON, to compare fits (cross-validation folds)
+    focus_hand_share: float = 1.0  # 1: the learned score is added to the hand-set one (for the pieces it admits)
+    focus_collect: bool = False  # a benchmark's run: score every piece by hand, features recorded (Synthesiser.trace)
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
 
 
@@ -153,6 +172,11 @@ def _topic(plan: QueryPlan) -> QueryPlan:
     return replace(plan, text=text, question=question, answer_type="other")
 
 
+def pure_summary(plan: QueryPlan, kind: str) -> bool:
+    """"What does the article report?": a report or digest question with no topic words of its own."""
+    return not _term_groups(_topic(plan)) and kind in ("report", "digest")
+
+
 class Synthesiser:
     """Builds the bullet answer for the non-factoid question types from the extractive generator's index."""
 
@@ -160,6 +184,7 @@ class Synthesiser:
         self.gen = generator
         self.index = generator.index
         self.settings = settings
+        self.trace: list[dict] | None = None  # a benchmark's list: every article's scored pieces and their features
 
     # ------------------------------------------------------------------ pieces and scores
 
@@ -238,7 +263,7 @@ class Synthesiser:
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
         groups = _term_groups(_topic(plan))
-        summary = not groups and kind in ("report", "digest")  # "what does the article report?": no topic words
+        summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
@@ -246,11 +271,20 @@ class Synthesiser:
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
             roles = [p for p in pieces if ROLE.search(p.text.lower())]
             asks_people = bool(PEOPLE_QUESTION.search(fold(plan.question)))
-            pieces = (people or roles if asks_people else roles or people) or pieces
-        if kind == "plan":  # the forward-looking statements, or those naming the years asked about
+            subset = (people or roles if asks_people else roles or people) or pieces
+        elif kind == "plan":  # the forward-looking statements, or those naming the years asked about
             ahead = [p for p in pieces if _FORWARD.search(p.text.lower()) or p.tense > 0
                      or set(years_mentioned(p.text)) & set(plan.years)]
-            pieces = ahead if len(ahead) >= s.min_bullets else pieces
+            subset = ahead if len(ahead) >= s.min_bullets else pieces
+        else:
+            subset = pieces
+        # The learned focus scorer sees every piece, with what the hand-set rules would have ruled out as features
+        # (outside the type's subset, another year inherited from the paragraph); the hand-set mix rules them out.
+        # A piece naming another year itself stays out for both.
+        focus = self._focus_model(plan.question_type) if learned is None and not summary else None
+        soft = focus is not None or s.focus_collect
+        in_subset = {p.order for p in subset}
+        pieces = pieces if soft else subset
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
@@ -261,15 +295,20 @@ class Synthesiser:
         title = set(folded_syllables(pieces[0].hit.chunk.title))
         speech = bool(SPEECH_QUESTION.search(fold(plan.question)))
         scored: list[Piece] = []
+        rows: list[list[float]] = []
         positions = 1.0 - np.arange(len(pieces)) / max(1, len(pieces) - 1)  # pieces come in reading order
         for p, q, c, position in zip(pieces, spread(to_question), spread(to_centre), positions):
             time = self._time_fit(plan, p, kind)
-            if time is None:
+            other_year = time is None
+            # only a year inherited from the paragraph is left to the learned scorer (it misread the quarter's figures
+            # of a 2017 report after a "2018" target); a piece naming another year itself is about that year
+            if other_year and (not soft or years_mentioned(p.text)):
                 continue
+            time = time or 0.0
             frame = s.frame_penalty * bool(SPEECH_FRAME.search(p.text))
             restates = restates_title(p.text, title, s.title_penalty_spares_new and summary)
-            salience = (s.salience_weight * self._salience(p.text, kind, title, speech)
-                        + position_weight * position - s.title_penalty * restates)
+            hand = self._salience(p.text, kind, title, speech)
+            salience = (s.salience_weight * hand + position_weight * position - s.title_penalty * restates)
             if learned is not None:  # learned from abstracts, beside (hand_share) or instead of the hand-set one
                 salience = s.hand_share * salience + s.learned_weight * learned[p.order]
                 if not s.hand_share:
@@ -283,12 +322,55 @@ class Synthesiser:
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
+            if soft:
+                parts = self._parts(plan, p, kind, title, speech, q, c, position, hand, restates, groups, weights)
+                rows.append(features_row(parts | {"hand_score": float(score), "other_year": float(other_year),
+                                                  "outside_subset": float(p.order not in in_subset)}, kind))
+        if focus is not None and scored:  # the learned query-focused score replaces the hand-set mix
+            learned_scores = s.focus_weight * focus.score(np.array(rows))
+            ruled_out = [row[_OTHER_YEAR] or row[_OUTSIDE_SUBSET] for row in rows]  # the hand-set mix's verdict
+            scored = [replace(p, score=s.focus_hand_share * p.score * (not out) + float(f)
+                              - s.focus_length_weight * len(p.text.split()) / s.max_piece_words)
+                      for p, f, out in zip(scored, learned_scores, ruled_out)]
+        if self.trace is not None:
+            self.trace.append({"kind": kind, "summary": summary, "learned": learned is not None,
+                               "pieces": scored, "features": rows})
         return scored
 
-    def _choose(self, pieces: list[Piece], budget: int, most: int) -> list[Piece]:
-        """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
-        Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped."""
+    def _focus_model(self, kind: str):
+        """The learned query-focused scorer (rag.answer.focus_scorer) for this kind, or None (hand-set weights)."""
         s = self.settings
+        if s.focus_weight <= 0 or kind not in s.focus_kinds.split(","):
+            return None
+        return load_focus_model(Path(s.focus_model)) if s.focus_model else load_focus_model()
+
+    def _parts(self, plan: QueryPlan, p: Piece, kind: str, title: set[str], speech: bool, q: float, c: float,
+               position: float, hand: float, restates: bool, groups, weights) -> dict[str, float]:
+        """What a piece's score is made of, each part on its own (the learned focus scorer's inputs)."""
+        lowered = p.text.lower()
+        new_names = {m for m in capitalised_names(p.text) if not set(folded_syllables(m)) <= title}
+        return {
+            "question": float(q), "centroid": float(c), "coverage": self.gen._coverage(groups, weights, p.text),
+            "salience": hand, "count": float(_has_count(p.text)), "new_names": min(3, len(new_names)) / 3,
+            "named_thing": float(bool(NAMED_THING.search(p.text))), "decision": float(bool(DECISION.search(lowered))),
+            "person": float(bool(_has_person(p.text) or TITLED.search(p.text))),
+            "speech": float(speech and bool(SPEECH.search(p.text))), "position": float(position),
+            "restates_title": float(restates), "forward": float(bool(_FORWARD.search(lowered))),
+            "past": float(bool(_PAST.search(lowered))),
+            "names_year": float(bool(set(years_mentioned(p.text)) & set(plan.years))),
+            "section_tense": float(p.tense), "speech_frame": float(bool(SPEECH_FRAME.search(p.text))),
+            "words": len(p.text.split()) / self.settings.max_piece_words,
+            "clause": float(p.text != self.index.units[p.unit][1]),
+            "directive": float(is_directive(p.text)) if kind == "plan" else 0.0,
+            "roles": min(2, len(ROLE.findall(lowered))) / 2,
+        }
+
+    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
+        """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
+        Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped.
+        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet."""
+        s = self.settings
+        novelty = s.novelty_weight if novelty is None else novelty
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
         covered: set[str] = set()
@@ -296,7 +378,7 @@ class Synthesiser:
         vectors = self.index.unit_vectors
         while pool and len(chosen) < most:
             def mmr(p: Piece) -> float:
-                fresh = s.novelty_weight * min(3, len(specifics(p.text) - covered)) / 3
+                fresh = novelty * min(3, len(specifics(p.text) - covered)) / 3
                 if not chosen:
                     return p.score + fresh
                 sims = vectors[[c.unit for c in chosen]] @ vectors[p.unit]
@@ -374,6 +456,12 @@ class Synthesiser:
                 return named + [h for h in hits if h.chunk.article_id != article_id]
         return hits
 
+    def _asks_title(self, plan: QueryPlan, articles: list[Hit]) -> bool:
+        """Whether the question quotes the title of the one article answered ("Bài báo “<title>” đưa tin gì?")."""
+        quoted = {" ".join(folded_syllables(q)) for q in QUOTED.findall(plan.question)}
+        return len(articles) == 1 and any(self.gen.article_by_title.get(t) == articles[0].chunk.article_id
+                                          for t in quoted)
+
     def _covered(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> bool:
         """Whether the articles found are about the question. A question naming places or people
         ("Gia Lâm", "Sóc Trăng") is covered when the articles found name them all; otherwise the extractive
@@ -423,12 +511,13 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            lead = lead_line(kind, language, articles)
+            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
+            novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
-                chosen = self._choose(pieces, per_article, most)
+                chosen = self._choose(pieces, per_article, most, novelty)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
         sections = [sec for sec in sections if sec.bullets]

@@ -82,8 +82,9 @@ def register(commands) -> None:
     build = index_commands.add_parser("build", help="index a folder of .txt/.md/.html/.jsonl articles")
     build.add_argument("--source", default="seeds", help="folder of articles (default seeds)")
     add_common(build)
-    build.add_argument("--embedder", help="e5-small-torch (default when torch is installed, else e5-small: the same vectors), "
-                       "e5-small, or sentence-transformers:<name or path>")
+    build.add_argument("--embedder", help="e5-small-openvino (default when OpenVINO and torch are installed), "
+                       "e5-small-torch (default when only torch is), e5-small (else; all three the same vectors), "
+                       "or sentence-transformers:<name or path>")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument("--late-chunking", dest="late_chunking", action="store_true",
                        help="sentence vectors from their chunk's pass (e5-small-torch): ~1.5-2x faster builds, "

