@@ -35,9 +35,10 @@ from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, 
 from rag.index.constraints import place_keys
 from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
-from rag.retrieve.question_types import QUOTED, outside_quotes, without_cues
+from rag.retrieve.question_types import QUOTED, compares_periods, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.names import SURNAMES
+from rag.text.places import ENGLISH_ALIASES, english_aliases_in
 from rag.text.vietnamese import fold, folded_syllables
 
 FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
@@ -149,8 +150,17 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
         fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
     places = set(plan.places) | {fold(p) for p in plan.unknown_places}
     named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
+    # a place written in English ("Hanoi's leaders"): no Vietnamese name run holds it, the alias names it
+    if plan.language != "vi":
+        named_places += [k for k in (fold(d) for d in english_aliases_in(plan.question))
+                         if k in places and k not in named_places]
     return named_places + [n for n in names if n not in named_places and (
         n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
+
+
+def _spellings(name: str) -> set[str]:
+    """A folded place name and the other ways articles write it ("ho chi minh": "hcm", "tphcm", "saigon")."""
+    return {name} | {alias for alias, display in ENGLISH_ALIASES.items() if fold(display) == name}
 
 
 def article_language_groups(plan: QueryPlan, groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -475,7 +485,7 @@ class Synthesiser:
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
         names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
         if names:  # the article is found when the names the question gives are in it
-            return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
+            return all(any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(name)) for name in names)
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)
@@ -490,6 +500,11 @@ class Synthesiser:
     def answer(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> Draft:
         s = self.settings
         kind = plan.question_type
+        if kind == "comparison" and len(plan.years) < 2 and compares_periods(plan.question):
+            # one thing at two moments ("đã thay đổi thế nào giữa lúc … và …") with no two years to split on:
+            # the article that reports the change answers it, not a second article on another subject
+            plan = replace(plan, question_type="report")
+            kind = "report"
         hits = self._named_first(plan, hits)
         if not self._covered(plan, hits, vector):
             return Draft(decline_text(plan), (), False)
