@@ -81,14 +81,17 @@ def _question_words(match: re.Match) -> list[tuple[int, int]]:
     return spans
 # A future marker with a "how" / "what" question word: "sẽ giải quyết … như thế nào", "sẽ làm gì" ask for what is
 # to be done. Not "chia sẻ" (share), which folds to "chia se" too.
-_HOW_WORDS = r"(?:nhu the nao|the nao|ra sao|lam gi|bao nhieu|gi|nao)"
+# Only "how" and "what to do": "sẽ … gì" / "sẽ … nào" alone ask for one thing ("sẽ thay thế cái gì", "sẽ mất loại
+# nhà máy nào": XQuAD factoids).
+_HOW_WORDS = r"(?:nhu the nao|the nao|ra sao|lam gi|bao nhieu)"
 _FUTURE_HOW = rf"(?<!chia )\bse (?:\w+,? ){{0,8}}?{_HOW_WORDS}\b"
 # A change between two moments ("đã thay đổi thế nào giữa lúc … và …", "how did … change between"): a
 # comparison of periods, read by `compares_periods`.
 _CHANGE_BETWEEN = (r"\b(?:thay doi|bien dong|tang giam|chuyen bien) (?:\w+ ){0,3}?giua\b"
                    r"|\bchanged? (?:\w+ ){0,3}?between\b|\bhow (?:did|has|have|does|do) .{0,80}\bchanged?\b .{0,40}\bsince\b")
 # "which Party and state leaders", "which senior provincial officials": up to three modifiers before the noun
-_WHICH_PEOPLE = (r"which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
+# opening the question or a clause of it: not the relative "which" ("the boundaries to which individuals … adhere")
+_WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
                  r"|individuals|officers|ministers|deputies|delegates)")
 _QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH, _FUTURE_HOW)
 _PLACE_NOUN = r"(?:huyen|tinh|xa|quan|thanh pho|dia phuong|dia danh|noi|places|districts|provinces|localities|towns)"
@@ -116,7 +119,7 @@ _CUES: tuple[tuple[str, str], ...] = (
                r"|dien ra nhung gi|xay ra nhung gi|cac bai viet ve|nhung bai viet ve"
                r"|what happened in|what happened at|what is new|what's new|whats new|news about|news from"
                r"|what went on|the articles about)\b"),
-    ("list", rf"\b{_WHICH_PEOPLE}\b"),
+    ("list", rf"{_WHICH_PEOPLE}\b"),
     ("list", r"\b(?:nhung ai|nhung nguoi nao|ai du|ai tham du|ai tham gia|ai duoc|liet ke"
              r"|which (?:leaders|officials|people|persons|units|agencies|organisations|organizations|positions|posts"
              r"|members|offices|departments)|who attended|who were|who are|list)\b"),

@@ -28,6 +28,8 @@ def test_a_future_marker_makes_a_plan(question):
     ("Huyện sẽ chi bao nhiêu tiền cho mỗi hộ?", "factoid"),  # one number, even in the future
     ("Hội nghị sẽ diễn ra khi nào?", "factoid"),
     ("Ông ấy đã chia sẻ những gì về công tác cán bộ?", "report"),  # "chia sẻ" (share) folds to "chia se"
+    ("Nồng độ oxy tăng sẽ thay thế cái gì?", "factoid"),  # "sẽ … gì" alone asks for one thing
+    ("Nhà máy sẽ sớm mất loại sản phẩm nào?", "factoid"),
 ])
 def test_a_future_marker_alone_does_not_turn_one_fact_into_a_plan(question, expected):
     assert kind(question) == expected
@@ -40,6 +42,10 @@ def test_a_future_marker_alone_does_not_turn_one_fact_into_a_plan(question, expe
 ])
 def test_which_with_modifiers_before_a_people_noun_is_a_list(question):
     assert kind(question) == "list"
+
+
+def test_a_relative_which_before_a_people_noun_is_no_list():
+    assert kind("What act sets the limits to which individuals seeking office must adhere?") == "factoid"
 
 
 @pytest.mark.parametrize("question", [
