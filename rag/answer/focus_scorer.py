@@ -19,6 +19,23 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.extractive import _has_count, _has_person
+from rag.answer.mood import is_directive
+from rag.answer.salience import (
+    DECISION,
+    NAMED_THING,
+    ROLE,
+    SPEECH,
+    SPEECH_FRAME,
+    TITLED,
+    capitalised_names,
+)
+from rag.answer.tense import FORWARD as _FORWARD
+from rag.answer.tense import PAST as _PAST
+from rag.schema import QueryPlan
+from rag.text.dates import years_mentioned
+from rag.text.vietnamese import folded_syllables
+
 MODEL_PATH = Path(__file__).with_name("focus_model.json")
 
 FEATURES = ("hand_score", "other_year", "outside_subset", "question", "centroid", "coverage", "salience", "count", "new_names", "named_thing", "decision",
@@ -42,6 +59,30 @@ class FocusModel:
         return {"features": list(FEATURES), "mean": dict(zip(FEATURES, self.mean.tolist())),
                 "scale": dict(zip(FEATURES, self.scale.tolist())), "weights": dict(zip(FEATURES, self.weights.tolist())),
                 "intercept": self.intercept}
+
+
+def piece_parts(plan: QueryPlan, text: str, kind: str, title: set[str], speech: bool, q: float, c: float,
+                position: float, hand: float, restates: bool, *, coverage: float, tense: float, max_piece_words: int,
+                clause: bool) -> dict[str, float]:
+    """What a piece's score is made of, each part on its own (`Synthesiser._parts` computes the article-level
+    inputs: the question-term coverage, its section's tense, whether it is a clause cut from a sentence)."""
+    lowered = text.lower()
+    new_names = {m for m in capitalised_names(text) if not set(folded_syllables(m)) <= title}
+    return {
+        "question": float(q), "centroid": float(c), "coverage": coverage,
+        "salience": hand, "count": float(_has_count(text)), "new_names": min(3, len(new_names)) / 3,
+        "named_thing": float(bool(NAMED_THING.search(text))), "decision": float(bool(DECISION.search(lowered))),
+        "person": float(bool(_has_person(text) or TITLED.search(text))),
+        "speech": float(speech and bool(SPEECH.search(text))), "position": float(position),
+        "restates_title": float(restates), "forward": float(bool(_FORWARD.search(lowered))),
+        "past": float(bool(_PAST.search(lowered))),
+        "names_year": float(bool(set(years_mentioned(text)) & set(plan.years))),
+        "section_tense": float(tense), "speech_frame": float(bool(SPEECH_FRAME.search(text))),
+        "words": len(text.split()) / max_piece_words,
+        "clause": float(clause),
+        "directive": float(is_directive(text)) if kind == "plan" else 0.0,
+        "roles": min(2, len(ROLE.findall(lowered))) / 2,
+    }
 
 
 def features_row(parts: dict[str, float], kind: str) -> list[float]:

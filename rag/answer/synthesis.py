@@ -26,18 +26,20 @@ import numpy as np
 from rag.answer.clauses import clauses
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
-from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model
+from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model, piece_parts
 from rag.answer.collection import article_years
 from rag.answer.salience import CREDIT, DECISION, NAMED_THING, PEOPLE_QUESTION, ROLE, SPEECH, SPEECH_FRAME, SPEECH_QUESTION, TITLED, capitalised_names, context_years, restates_title, question_names, shared_words, specifics
 from rag.answer.tense import FORWARD as _FORWARD, PAST as _PAST, section_tenses
 from rag.answer.bullets import Bullet, Section, lead_line, render, source_label
+from rag.answer.synthesis_settings import SynthesisSettings
 from rag.answer.extractive import ExtractiveGenerator, _has_count, _has_person, _term_groups
 from rag.index.constraints import place_keys
 from rag.answer.generator import Draft, decline_text
 from rag.text.dates import years_mentioned
-from rag.retrieve.question_types import QUOTED, outside_quotes, without_cues
+from rag.retrieve.question_types import QUOTED, compares_periods, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.names import SURNAMES
+from rag.text.places import ENGLISH_ALIASES, english_aliases_in
 from rag.text.vietnamese import fold, folded_syllables
 
 FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
@@ -46,78 +48,6 @@ FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
 # after its [n] marker.
 _BULLET_WORDS = 2
 _OTHER_YEAR, _OUTSIDE_SUBSET = FOCUS_FEATURES.index("other_year"), FOCUS_FEATURES.index("outside_subset")
-
-
-@dataclass(frozen=True)
-class SynthesisSettings:
-    """Weights and the length budget of the issue. salience_weight, position_weight, centroid_weight,
-    title_penalty, clause_words, length_weight, directive_salience, plan_clauses, speech_salience and
-    frame_penalty were chosen by `python -m eval.benchmarks.synthesis_weights` on the development set
-    (eval/synthesis.jsonl; the held-out set was not used), summary_position_weight with the digest benchmark's
-    development articles too (see that script's notes); the others are stated, untuned."""
-
-    question_weight: float = 1.0
-    centroid_weight: float = 0.0  # centroid (what the article is mostly about): searched, did not help
-    coverage_weight: float = 0.5
-    salience_weight: float = 3.0
-    time_weight: float = 0.3
-    section_weight: float = 0.0  # the tense of the piece's section (plans ahead, reports back)
-    position_weight: float = 0.0  # inverted-pyramid prior (earlier pieces first): searched, did not help
-    # ... except for a pure summary question ("what does the article report?", no topic words of its own),
-    # where the order of the news is the one signal left.
-    summary_position_weight: float = 2.0
-    title_penalty: float = 1.0
-    # ... except, for a pure summary question, a piece that also gives figures or names the title does not
-    # (the lede saying who did it and how much): digest dev .806 -> .820; on the dev set's plan and list
-    # questions sparing it lost (plan .717 -> .667, list .907 -> .835), so there the penalty stands
-    title_penalty_spares_new: bool = True
-    frame_penalty: float = 1.0  # a clause that only announces speech ("…, ông X cho biết"): a tie on both
-    # benchmarks, kept as the reader gets nothing from it
-    directive_salience: float = 0.2  # a plan's piece that states a task as an order (rag.answer.mood)
-    plan_clauses: bool = True  # a plan also offers the clauses that state a task
-    speech_salience: float = 0.4  # reported speech, when the question asks what someone said
-    mmr_lambda: float = 0.7
-    novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
-    # ... for a pure summary question, where covering the article's figures and names is the point: chosen by
-    # cross-validation on the digest benchmark's spent articles (eval/README.md, issue 11g)
-    summary_novelty_weight: float = 0.6
-    # the lead line of a one-article answer to a question quoting that article's title names it "this article"
-    # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
-    short_lead: bool = True
-    duplicate_overlap: float = 0.8
-    max_bullets: int = 8
-    min_bullets: int = 3
-    words_per_article: int = 150
-    words_total: int = 300
-    max_piece_words: int = 60
-    clause_words: int = 20  # sentences longer than this are also offered cut into clauses (0: never)
-    length_weight: float = 2.0  # penalty per word, as a share of max_piece_words: denser pieces first
-    min_piece_words: int = 6
-    max_articles: int = 4
-    # The learned salience (rag.answer.learned_salience, fitted on VietNews abstracts no evaluation uses)
-    # replaces salience_weight, the position weights and title_penalty for these kinds (comma-separated),
-    # for a pure summary question only (learned_summary_only: on focused questions it did worse than the
-    # hand-set weights). learned_weight 5 and learned_title_penalty 2 were chosen on the digest benchmark's
-    # 150 development articles (eval/README.md, issue 11e); the rest were searched on the synthesis
-    # development sets (eval/benchmarks/synthesis_weights.py).
-    learned_weight: float = 5.0
-    learned_kinds: str = "report,digest,plan"
-    hand_share: float = 0.0  # 0: the learned salience replaces the hand-set one; 1: it is added to it
-    learned_model: str = ""  # another fit's JSON (eval.benchmarks.salience_train --out), to compare fits
-    learned_title_penalty: float = 2.0  # restating the title, with the learned salience (see _score)
-    learned_summary_only: bool = True  # only for a pure summary question (no topic words of its own)
-    # The learned query-focused scorer (rag.answer.focus_scorer, fitted on the spent synthesis sets by
-    # `python -m eval.benchmarks.focus_train`, chosen by leave-one-set-out cross-validation) for these kinds,
-    # on questions with topic words; 0 keeps the hand-set mix. The four below were chosen by that script on all four
-    # spent sets (the setting is recorded in focus_model.json's "chosen"); in leave-one-set-out cross-validation the
-    # folds chose the same kinds and hand share (eval/README.md, issue 11h).
-    focus_weight: float = 0.25
-    focus_length_weight: float = 1.0
-    focus_kinds: str = "report,list"  # question types (a comparison's sides and plans keep the hand-set mix)
-    focus_model: str = ""  # another fit's JSON, to compare fits (cross-validation folds)
-    focus_hand_share: float = 1.0  # 1: the learned score is added to the hand-set one (for the pieces it admits)
-    focus_collect: bool = False  # a benchmark's run: score every piece by hand, features recorded (Synthesiser.trace)
-    digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
 
 
 @dataclass(frozen=True)
@@ -149,8 +79,17 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
         fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
     places = set(plan.places) | {fold(p) for p in plan.unknown_places}
     named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
+    # a place written in English ("Hanoi's leaders"): no Vietnamese name run holds it, the alias names it
+    if plan.language != "vi":
+        named_places += [k for k in (fold(d) for d in english_aliases_in(plan.question))
+                         if k in places and k not in named_places]
     return named_places + [n for n in names if n not in named_places and (
         n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
+
+
+def _spellings(name: str) -> set[str]:
+    """A folded place name and the other ways articles write it ("ho chi minh": "hcm", "tphcm", "saigon")."""
+    return {name} | {alias for alias, display in ENGLISH_ALIASES.items() if fold(display) == name}
 
 
 def article_language_groups(plan: QueryPlan, groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -347,23 +286,9 @@ class Synthesiser:
     def _parts(self, plan: QueryPlan, p: Piece, kind: str, title: set[str], speech: bool, q: float, c: float,
                position: float, hand: float, restates: bool, groups, weights) -> dict[str, float]:
         """What a piece's score is made of, each part on its own (the learned focus scorer's inputs)."""
-        lowered = p.text.lower()
-        new_names = {m for m in capitalised_names(p.text) if not set(folded_syllables(m)) <= title}
-        return {
-            "question": float(q), "centroid": float(c), "coverage": self.gen._coverage(groups, weights, p.text),
-            "salience": hand, "count": float(_has_count(p.text)), "new_names": min(3, len(new_names)) / 3,
-            "named_thing": float(bool(NAMED_THING.search(p.text))), "decision": float(bool(DECISION.search(lowered))),
-            "person": float(bool(_has_person(p.text) or TITLED.search(p.text))),
-            "speech": float(speech and bool(SPEECH.search(p.text))), "position": float(position),
-            "restates_title": float(restates), "forward": float(bool(_FORWARD.search(lowered))),
-            "past": float(bool(_PAST.search(lowered))),
-            "names_year": float(bool(set(years_mentioned(p.text)) & set(plan.years))),
-            "section_tense": float(p.tense), "speech_frame": float(bool(SPEECH_FRAME.search(p.text))),
-            "words": len(p.text.split()) / self.settings.max_piece_words,
-            "clause": float(p.text != self.index.units[p.unit][1]),
-            "directive": float(is_directive(p.text)) if kind == "plan" else 0.0,
-            "roles": min(2, len(ROLE.findall(lowered))) / 2,
-        }
+        return piece_parts(plan, p.text, kind, title, speech, q, c, position, hand, restates,
+                           coverage=self.gen._coverage(groups, weights, p.text), tense=p.tense,
+                           max_piece_words=self.settings.max_piece_words, clause=p.text != self.index.units[p.unit][1])
 
     def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
@@ -475,7 +400,7 @@ class Synthesiser:
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
         names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
         if names:  # the article is found when the names the question gives are in it
-            return all(any(f" {name} " in f" {t} " for t in texts) for name in names)
+            return all(any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(name)) for name in names)
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)
@@ -490,6 +415,11 @@ class Synthesiser:
     def answer(self, plan: QueryPlan, hits: list[Hit], vector: np.ndarray) -> Draft:
         s = self.settings
         kind = plan.question_type
+        if kind == "comparison" and len(plan.years) < 2 and compares_periods(plan.question):
+            # one thing at two moments ("đã thay đổi thế nào giữa lúc … và …") with no two years to split on:
+            # the article that reports the change answers it, not a second article on another subject
+            plan = replace(plan, question_type="report")
+            kind = "report"
         hits = self._named_first(plan, hits)
         if not self._covered(plan, hits, vector):
             return Draft(decline_text(plan), (), False)

@@ -11,7 +11,7 @@ from rag.text.crosslingual import vietnamese_expansion
 from rag.text.dates import question_years
 from rag.text.accents import AccentRestorer, vocabulary_of
 from rag.errors import InputError
-from rag.text.places import PlaceText, admin_names_in, province_key, provinces_in
+from rag.text.places import PlaceText, admin_names_in, english_aliases_in, province_key, provinces_in
 from rag.schema import Article, Place, QueryPlan
 from rag.text.vietnamese import ENGLISH_STOPWORDS, QUESTION_WORDS_FOLDED, detect_language, fold, normalize
 
@@ -111,6 +111,8 @@ def writes_capitals(question: str) -> bool:
 def named_places(question: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(covered place keys, names of places the corpus does not cover) mentioned in a normalised question."""
     known = gazetteer.find(question)
+    # an English name of a covered place ("Hanoi", "Danang"): the gazetteer looks for its Vietnamese spelling
+    known += [k for k in (fold(name) for name in english_aliases_in(question)) if k in gazetteer.provinces and k not in known]
     unknown: list[str] = []
     candidates = admin_names_in(question) + provinces_in(question, capitalised=writes_capitals(question))
     if fold(question) == question.lower():  # typed without diacritics

@@ -49,7 +49,7 @@ _ARTICLE = r"(?:bai viet|bai bao|bai|tin bai|article|articles|stories|story|repo
 _NOT_IN_NOUN_PHRASE = r"(?:la|ma|bang|cua|cho|voi|duoc|bi|cai|o|tai|ve|tu|den|trong|khi)\b"
 _PLURAL_WH = rf"(?:nhung|cac) (?:(?!{_NOT_IN_NOUN_PHRASE})\w+,? ){{0,4}}(?:gi|nao)\b"
 _PLURAL_WH_ANYWHERE = rf"\b{_PLURAL_WH}"
-_FUTURE_PLURAL_WH = rf"\bse (?:\w+ ){{0,4}}{_PLURAL_WH}"  # "sẽ ưu tiên làm những việc gì"
+_FUTURE_PLURAL_WH = rf"(?<!chia )\bse (?:\w+ ){{0,4}}{_PLURAL_WH}"  # "sẽ ưu tiên làm những việc gì"
 # "đã báo cáo những số liệu đáng lo nào", "ghi nhận … những gì": a verb of reporting whose object is asked for
 _REPORTED_PLURAL_WH = rf"\b(?:bao cao|ghi nhan|danh gia) (?:\w+,? ){{0,12}}?{_PLURAL_WH}"
 # In these cues the words between the question words name the topic ("sẽ thực hiện những nội dung, nhiệm vụ gì"
@@ -60,7 +60,7 @@ _REPORTED_PLURAL_WH = rf"\b(?:bao cao|ghi nhan|danh gia) (?:\w+,? ){{0,12}}?{_PL
 # "những cán bộ nào": stripped whole by `without_cues`, as before (keeping "cán bộ" in the topic made the decline
 # test fail on a question whose other noun words, "số liệu đáng lo", the article does not write literally).
 _PLURAL_NOUN_NAO = r"\b(?:nhung|cac) (?:\w+,? ){1,4}nao\b"
-_QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH)
+
 
 
 def _question_words(match: re.Match) -> list[tuple[int, int]]:
@@ -74,7 +74,26 @@ def _question_words(match: re.Match) -> list[tuple[int, int]]:
     if last is not None:
         words = list(re.finditer(r"\w+", last.group()))
         spans += [(base + last.start() + w.start(), base + last.start() + w.end()) for w in (words[0], words[-1])]
+    else:  # "sẽ giải quyết … như thế nào": the closing "how" / "what" words (`_FUTURE_HOW`)
+        closing = re.search(rf"\b{_HOW_WORDS}$", text)
+        if closing:
+            spans.append((base + closing.start(), base + closing.end()))
     return spans
+# A future marker with a "how" / "what" question word: "sẽ giải quyết … như thế nào", "sẽ làm gì" ask for what is
+# to be done. Not "chia sẻ" (share), which folds to "chia se" too.
+# Only "how" and "what to do": "sẽ … gì" / "sẽ … nào" alone ask for one thing ("sẽ thay thế cái gì", "sẽ mất loại
+# nhà máy nào": XQuAD factoids).
+_HOW_WORDS = r"(?:nhu the nao|the nao|ra sao|lam gi|bao nhieu)"
+_FUTURE_HOW = rf"(?<!chia )\bse (?:\w+,? ){{0,8}}?{_HOW_WORDS}\b"
+# A change between two moments ("đã thay đổi thế nào giữa lúc … và …", "how did … change between"): a
+# comparison of periods, read by `compares_periods`.
+_CHANGE_BETWEEN = (r"\b(?:thay doi|bien dong|tang giam|chuyen bien) (?:\w+ ){0,3}?giua\b"
+                   r"|\bchanged? (?:\w+ ){0,3}?between\b|\bhow (?:did|has|have|does|do) .{0,80}\bchanged?\b .{0,40}\bsince\b")
+# "which Party and state leaders", "which senior provincial officials": up to three modifiers before the noun
+# opening the question or a clause of it: not the relative "which" ("the boundaries to which individuals … adhere")
+_WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
+                 r"|individuals|officers|ministers|deputies|delegates)")
+_QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH, _FUTURE_HOW)
 _PLACE_NOUN = r"(?:huyen|tinh|xa|quan|thanh pho|dia phuong|dia danh|noi|places|districts|provinces|localities|towns)"
 
 _CUES: tuple[tuple[str, str], ...] = (
@@ -87,16 +106,20 @@ _CUES: tuple[tuple[str, str], ...] = (
         rf"\b(?:nhung|cac) {_PLACE_NOUN} nao (?:duoc|co trong|co mat)\b",
         rf"\bwhich {_PLACE_NOUN} (?:are|were|does|do)\b", rf"\bwhat {_PLACE_NOUN} (?:are|were|does|do)\b",
     ))),
+    ("comparison", _CHANGE_BETWEEN),
     ("comparison", r"\b(?:so sanh|doi chieu|khac nhau|khac gi|giong nhau|khac biet|hon hay kem"
                    r"|compare|compared|comparison|differ|difference|differences|versus|vs)\b"),
     ("plan", r"\b(?:nhiem vu|phuong huong|ke hoach|muc tieu|chi tieu|du kien|dinh huong|trong tam|giai phap"
-             r"|se lam|se thuc hien|chuong trinh hanh dong|(?:nhung|cac) uu tien"
-             r"|plan|plans|planned|priorities|priority|tasks|task|goals|goal|targets|direction|will)\b"),
+             r"|se lam|se thuc hien|chuong trinh hanh dong|(?:nhung|cac) uu tien|thoi gian toi|thoi gian sap toi"
+             r"|plan|plans|planned|priorities|priority|tasks|task|goals|goal|targets|direction|will"
+             r"|in the coming|going forward)\b"),
     ("plan", _FUTURE_PLURAL_WH),
+    ("plan", _FUTURE_HOW),
     ("digest", r"\b(?:co gi moi|co gi|co nhung (?:tin|hoat dong|su kien|viec) gi|nhung tin gi|(?<!dua )tin gi|hoat dong gi"
                r"|dien ra nhung gi|xay ra nhung gi|cac bai viet ve|nhung bai viet ve"
                r"|what happened in|what happened at|what is new|what's new|whats new|news about|news from"
                r"|what went on|the articles about)\b"),
+    ("list", rf"{_WHICH_PEOPLE}\b"),
     ("list", r"\b(?:nhung ai|nhung nguoi nao|ai du|ai tham du|ai tham gia|ai duoc|liet ke"
              r"|which (?:leaders|officials|people|persons|units|agencies|organisations|organizations|positions|posts"
              r"|members|offices|departments)|who attended|who were|who are|list)\b"),
@@ -140,8 +163,10 @@ def question_type(question: str, answer_type: str = "other") -> str:
             return name
         if answer_type in _FACTOID_ANSWER_TYPES and not MULTI_POINT.search(folded):
             return "factoid"
-        if answer_type == "person" and name != "list":
-            continue  # "ai …" with a report or plan word ("Ai chủ trì hội nghị tổng kết") still asks for a name
+        if answer_type == "person" and name != "list" and not MULTI_POINT.search(folded):
+            # "ai …" with a report or plan word ("Ai chủ trì hội nghị tổng kết") still asks for a name; with a
+            # plural question word too ("có những nội dung nào, và ai ký") it asks for several points
+            continue
         return name
     return "factoid"
 
@@ -162,3 +187,9 @@ def without_cues(question: str) -> str:
                 keep[start:end] = [False] * (end - start)
     text = "".join(c if k else " " for c, k in zip(question, keep))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def compares_periods(question: str) -> bool:
+    """Whether a comparison is of one thing at two moments ("đã thay đổi thế nào giữa lúc … và …"), which one
+    article can answer, rather than of two places or articles."""
+    return bool(re.search(_CHANGE_BETWEEN, fold(question)))

@@ -156,6 +156,12 @@ def provinces_in(text: str, *, capitalised: bool = False) -> list[str]:
     return [d for _, d in sorted(found)]
 
 
+def english_aliases_in(text: str) -> list[str]:
+    """The display names of the provinces whose English spelling ("Hanoi", "Ho Chi Minh City") the text writes."""
+    aliases = PlaceText(text)
+    return [display for name, display in ENGLISH_ALIASES.items() if aliases.position(name) is not None]
+
+
 def districts_in(text: str) -> list[str]:
     """District-level names introduced by 'huyện', 'Huyện ủy', 'quận', 'thị xã' (or 'X district')."""
     names = [_capitalised_prefix(m.group(1)) for m in _DISTRICT_PATTERN.finditer(text)]
