@@ -51,12 +51,60 @@ def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
     return out
 
 
+# The bodies whose offices are confused most ("Chủ tịch UBND" for "Chủ tịch HĐND"), as the match form writes
+# them: the abbreviation (kept beside its expansion) or the full name, and the Party committee of a level.
+_BODY_KINDS = (("ubnd", ("ubnd", "uy ban nhan dan")), ("hdnd", ("hdnd", "hoi dong nhan dan")),
+               ("mttq", ("mttq", "uy ban mat tran to quoc", "mat tran to quoc")),
+               ("cap uy", ("huyen uy", "tinh uy", "thanh uy", "dang uy", "hu", "tu", "thu", "tthu")))
+
+
+_BODY_AFTER_NAME = 18
+
+
+def body_kind(words_after_office: str) -> str:
+    """The body an office belongs to, from the words right after it ('chủ tịch UBND huyện' -> 'ubnd'), or ''
+    when they name none of _BODY_KINDS ("thường trực" before the body is skipped)."""
+    words = words_after_office.removeprefix("thuong truc ").split()
+    for kind, names in _BODY_KINDS:
+        if any(words[:len(n.split())] == n.split() for n in names):
+            return kind
+    return ""
+
+
+def _roles_with_bodies(form: str, person: str) -> list[tuple[str, bool, str]]:
+    """person_roles with the body of each office written after the name ('', if none is named)."""
+    out = []
+    for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
+        # further than _ROLE_REACH: the match form writes an abbreviation and its expansion ("tthu thuong truc
+        # huyen uy"), so the second of two offices' body sits up to ~16 syllables after the name
+        after = " ".join(form[m.end():].split()[:_BODY_AFTER_NAME])
+        stop = _NEXT_PERSON.search(after)
+        after = after[:stop.start()] if stop else after
+        out.extend((r.group(2), r.group(1) is not None, body_kind(after[r.end():].strip()))
+                   for r in _ROLE.finditer(after))
+    return out
+
+
+def _body_reasons(person: str, claim_form: str, source_forms: list[str]) -> list[str]:
+    """The person's office of another body: 'X, Chủ tịch UBND' where the passage writes 'X- Chủ tịch HĐND'."""
+    stated = [r for f in source_forms for r in _roles_with_bodies(f, person)]
+    reasons = []
+    for office, deputy, body in _roles_with_bodies(claim_form, person):
+        bodies = {b for o, d, b in stated if o == office and d == deputy and b}
+        if body and bodies and body not in bodies:
+            reasons.append(f"in the passage, {person} is {'pho ' if deputy else ''}{office} {'/'.join(sorted(bodies))}, "
+                           f"not of the {body}")
+    return reasons
+
+
 def role_reasons(claim_form: str, persons: tuple[str, ...], source_forms: list[str]) -> list[str]:
-    """A person given an office the passage gives them only as a deputy, or the other way round."""
+    """A person given an office the passage gives them only as a deputy, or the other way round, or the
+    office of another body."""
     reasons = []
     for person in persons:
         claimed = person_roles(claim_form, person)
         stated = [r for f in source_forms for r in person_roles(f, person)]
+        reasons += _body_reasons(person, claim_form, source_forms)
         for office, deputy in claimed:
             same_office = [d for o, d in stated if o == office]
             if same_office and deputy not in same_office:

@@ -167,9 +167,13 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
     for m in _CAP_WORD.finditer(text):
         word = m.group(0).removesuffix("'s")
         capital = word[0].isupper() and not (word.isupper() and len(word) > 1 and word not in SURNAMES)
-        if capital and word.lower() in vocabulary:
+        continues = bool(runs) and text[previous_end:m.start()] == " " and runs[-1][-1].end() == previous_end
+        # A given name after a Vietnamese surname stays a name even when the glossary holds it as an English
+        # key's word ("Minh" of "Ho Chi Minh"): "Nguyễn Văn Vũ Minh asked" names one person of four syllables.
+        given_name = continues and runs[-1][0].group(0) in SURNAMES and len(runs[-1]) < 4
+        if capital and word.lower() in vocabulary and not given_name:
             capital = False
-        if capital and runs and text[previous_end:m.start()] == " " and runs[-1][-1].end() == previous_end:
+        if capital and continues:
             runs[-1].append(m)
         elif capital:
             runs.append([m])

@@ -31,6 +31,7 @@ def verdict(checker, sentence, passage=PASSAGE, header=""):
     "Bảy tập thể được khen thưởng [1].",
     "Có 7 tập thể được khen thưởng [1].",
     "Đồng chí Trần Quốc Lập, Phó Bí thư HU, phát biểu [1].",
+    "Đồng chí Trần Quốc Lập, Phó Bí thư Huyện ủy, Chủ tịch Hội đồng nhân dân huyện, phát biểu [1].",
     "Hội nghị quán triệt Nghị quyết Trung ương 4 khóa 11 [1].",
     "Sáu trong 18 xã hoàn thành sáp nhập thôn; 6/18 xã hoàn thành sáp nhập thôn [1].",
     "Huyện chưa hoàn thành chỉ tiêu giải ngân vốn đầu tư công [1].",
@@ -43,6 +44,7 @@ def test_equivalent_sentences_are_supported(checker, sentence):
 @pytest.mark.parametrize("sentence", [
     "Năm 2021, Mỹ Lộc khai trừ 36 đảng viên [1].",  # 36 were disciplined, 5 expelled
     "Đồng chí Trần Quốc Lập, Bí thư Huyện ủy, phát biểu [1].",  # a deputy named as the Secretary
+    "Đồng chí Trần Quốc Lập, Phó Bí thư Huyện ủy, Chủ tịch UBND huyện, phát biểu [1].",  # he chairs the HĐND
     "Cả 18 xã hoàn thành sáp nhập thôn [1].",  # the passage says 6/18
     "Mười bảy tập thể được khen thưởng [1].",  # the passage says 07
     "Hội nghị quán triệt Nghị quyết Trung ương 4 khóa XII [1].",  # khóa XI
@@ -153,3 +155,24 @@ def test_an_answer_naming_the_article_it_quotes_is_judged_on_its_claim(checker):
     assert not verdict(checker, lead + passage.replace("huyện Tháp Mười", "huyện Cao Lãnh") + " [1]", passage, header).supported
     invented = "Theo bài “Huyện ủy giải thể Hội Chữ thập đỏ các xã ven sông” (19/8/2022, Tháp Mười): "
     assert not verdict(checker, invented + passage + " [1]", passage, header).supported
+
+
+def test_the_office_of_another_body_fails_in_every_source_form(checker):
+    """'Chủ tịch UBND' given to the Chủ tịch HĐND: caught with the passage alone and inside a longer chunk
+    (spent unseen pairs 15, u15-34, passed with article and chunk ids before the body was compared)."""
+    chunk = ("Huyện ủy Mỹ Lộc vừa tổ chức hội nghị tổng kết công tác xây dựng Đảng năm 2021. Tới dự và chỉ đạo có "
+             "đ/c Trần Văn Hưng- Tỉnh ủy viên- Bí thư HU; đ/c Trần Quốc Lập- Phó bí thư TTHU- Chủ tịch HĐND huyện; "
+             "đ/c Phạm Văn Long- Phó bí thư HU-Chủ tịch UBND huyện.")
+    wrong = "Đồng chí Trần Quốc Lập, Phó Bí thư Thường trực Huyện ủy, Chủ tịch UBND huyện, tới dự hội nghị [1]."
+    right = "Tới dự và chỉ đạo có đồng chí Phạm Văn Long, Phó Bí thư Huyện ủy, Chủ tịch UBND huyện [1]."
+    assert any("not of the ubnd" in r for r in verdict(checker, wrong, chunk).reasons)
+    assert verdict(checker, right, chunk).supported, verdict(checker, right, chunk).reasons
+
+
+def test_an_english_sentence_keeps_a_four_syllable_vietnamese_name():
+    """'Minh' is also a word of a glossary key ('Ho Chi Minh'); after a surname it is a given name
+    (spent unseen pairs 15, u15-13: read as 'Nguyễn Văn Vũ', a rival of the passage's 'Nguyễn Văn Vũ Minh')."""
+    from rag.cite.facts import find_names
+
+    names = find_names("Tháp Mười District Party Secretary Nguyễn Văn Vũ Minh asked the Front to act [1]", "en")
+    assert [n.text for n in names if n.is_person] == ["Nguyễn Văn Vũ Minh"]
