@@ -156,6 +156,12 @@ _GENERIC_LEAD = frozenset(
 )
 
 
+# The shape of a Vietnamese syllable, accents folded: onset, one to three vowels, a final consonant or glide.
+# "Minh", "Long", "Văn" have it; "District", "Party", "said" do not.
+_VIETNAMESE_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+                                  r"(?:ng|nh|ch|[cmnpt])?")
+
+
 def find_names(text: str, language: str = "vi") -> list[NameSpan]:
     """Runs of two or more capitalised words ('Tháp Mười', 'Trần Văn Hưng'), split where a person's name
     follows a place ('Tháp Mười Trần Văn Hưng'). In English, English words are not names ('Cao Lãnh
@@ -170,7 +176,8 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
         continues = bool(runs) and text[previous_end:m.start()] == " " and runs[-1][-1].end() == previous_end
         # A given name after a Vietnamese surname stays a name even when the glossary holds it as an English
         # key's word ("Minh" of "Ho Chi Minh"): "Nguyễn Văn Vũ Minh asked" names one person of four syllables.
-        given_name = continues and runs[-1][0].group(0) in SURNAMES and len(runs[-1]) < 4
+        given_name = (continues and runs[-1][0].group(0) in SURNAMES and len(runs[-1]) < 4
+                      and _VIETNAMESE_SYLLABLE.fullmatch(fold(word)) is not None)  # not "Cao Lãnh District"
         if capital and word.lower() in vocabulary and not given_name:
             capital = False
         if capital and continues:

@@ -176,3 +176,6 @@ def test_an_english_sentence_keeps_a_four_syllable_vietnamese_name():
 
     names = find_names("Tháp Mười District Party Secretary Nguyễn Văn Vũ Minh asked the Front to act [1]", "en")
     assert [n.text for n in names if n.is_person] == ["Nguyễn Văn Vũ Minh"]
+    # ... but an English word after a surname-like place name is not a given name ("Cao" is also a surname)
+    names = find_names("The Cao Lãnh District Party Committee admitted 120 members [1]", "en")
+    assert [n.text for n in names] == ["Cao Lãnh"]
