@@ -64,9 +64,9 @@ def test_index_build_skips_a_bad_file_with_a_warning(run_rag, tmp_path):
     assert "warning: skipped blob.txt" in result.stderr and "binary" in result.stderr
     assert f"indexed 1 articles as 1 chunks into {index}" in result.stderr
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small-torch"
+    assert manifest["counts"]["articles"] == 1 and manifest["embedder"]["spec"] == "e5-small-openvino"
     verify = run_rag("index", "verify", "--index", str(index))
-    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small-torch)" in verify.stdout
+    assert verify.returncode == 0 and ": ok (1 articles, 1 chunks, embedder e5-small-openvino)" in verify.stdout
 
 
 def test_index_build_from_a_folder_without_articles_fails_and_keeps_the_old_index(run_rag, tmp_path, index_copy):
