@@ -53,7 +53,6 @@ def lead_line(kind: str, language: str, sources: list[Hit], frame: str = "", tit
         label = source_label(sources[0], language)
         if title_asked:
             label = ("này" if language == "vi" else "this article") + label[label.index("”") + 1:]
-            return f"Theo bài {label}, {what}:" if language == "vi" else f"From {label}, {what}:"
         return f"Theo bài {label}, {what}:" if language == "vi" else f"From {label}, {what}:"
     n = len(sources)
     where = f" {frame}" if frame else ""

@@ -35,16 +35,25 @@ _WHOLE_SHARE = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 _NEXT_PERSON = re.compile(r"(?<!\w)(?:dong chi|ong|ba)(?!\w)")
 
 
+def _mentions(form: str, person: str):
+    return re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form)
+
+
+def _after_name(form: str, mention: re.Match, reach: int) -> str:
+    """Up to `reach` syllables after a mention of a person, cut where the next person is introduced."""
+    after = " ".join(form[mention.end():].split()[:reach])
+    stop = _NEXT_PERSON.search(after)
+    return after[:stop.start()] if stop else after
+
+
 def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
     """(office, is deputy) written next to each mention of `person` in a match form: the title nearest
     before the name ("Bí thư Huyện ủy X") and every title after it up to the next person ("X- Phó Bí thư
     HU- Chủ tịch UBND huyện": one person may hold two offices)."""
     out = []
-    for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
+    for m in _mentions(form, person):
         before = " ".join(form[:m.start()].split()[-_ROLE_REACH:])
-        after = " ".join(form[m.end():].split()[:_ROLE_REACH])
-        stop = _NEXT_PERSON.search(after)
-        after = after[:stop.start()] if stop else after
+        after = _after_name(form, m, _ROLE_REACH)
         found = [r for r in _ROLE.finditer(before) if len(before[r.end():].split()) <= 4]
         roles = found[-1:] + list(_ROLE.finditer(after))
         out.extend((r.group(2), r.group(1) is not None) for r in roles)
@@ -74,12 +83,10 @@ def body_kind(words_after_office: str) -> str:
 def _roles_with_bodies(form: str, person: str) -> list[tuple[str, bool, str]]:
     """person_roles with the body of each office written after the name ('', if none is named)."""
     out = []
-    for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", form):
+    for m in _mentions(form, person):
         # further than _ROLE_REACH: the match form writes an abbreviation and its expansion ("tthu thuong truc
         # huyen uy"), so the second of two offices' body sits up to ~16 syllables after the name
-        after = " ".join(form[m.end():].split()[:_BODY_AFTER_NAME])
-        stop = _NEXT_PERSON.search(after)
-        after = after[:stop.start()] if stop else after
+        after = _after_name(form, m, _BODY_AFTER_NAME)
         out.extend((r.group(2), r.group(1) is not None, body_kind(after[r.end():].strip()))
                    for r in _ROLE.finditer(after))
     return out

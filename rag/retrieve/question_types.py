@@ -60,7 +60,21 @@ _REPORTED_PLURAL_WH = rf"\b(?:bao cao|ghi nhan|danh gia) (?:\w+,? ){{0,12}}?{_PL
 # "những cán bộ nào": stripped whole by `without_cues`, as before (keeping "cán bộ" in the topic made the decline
 # test fail on a question whose other noun words, "số liệu đáng lo", the article does not write literally).
 _PLURAL_NOUN_NAO = r"\b(?:nhung|cac) (?:\w+,? ){1,4}nao\b"
-
+# A future marker with a "how" / "what" question word: "sẽ giải quyết … như thế nào", "sẽ làm gì" ask for what is
+# to be done. Not "chia sẻ" (share), which folds to "chia se" too.
+# Only "how" and "what to do": "sẽ … gì" / "sẽ … nào" alone ask for one thing ("sẽ thay thế cái gì", "sẽ mất loại
+# nhà máy nào": XQuAD factoids).
+_HOW_WORDS = r"(?:nhu the nao|the nao|ra sao|lam gi|bao nhieu)"
+_FUTURE_HOW = rf"(?<!chia )\bse (?:\w+,? ){{0,8}}?{_HOW_WORDS}\b"
+# A change between two moments ("đã thay đổi thế nào giữa lúc … và …", "how did … change between"): a
+# comparison of periods, read by `compares_periods`.
+_CHANGE_BETWEEN = (r"\b(?:thay doi|bien dong|tang giam|chuyen bien) (?:\w+ ){0,3}?giua\b"
+                   r"|\bchanged? (?:\w+ ){0,3}?between\b|\bhow (?:did|has|have|does|do) .{0,80}\bchanged?\b .{0,40}\bsince\b")
+# "which Party and state leaders", "which senior provincial officials": up to three modifiers before the noun
+# opening the question or a clause of it: not the relative "which" ("the boundaries to which individuals … adhere")
+_WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
+                 r"|individuals|officers|ministers|deputies|delegates)")
+_QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH, _FUTURE_HOW)
 
 
 def _question_words(match: re.Match) -> list[tuple[int, int]]:
@@ -79,21 +93,8 @@ def _question_words(match: re.Match) -> list[tuple[int, int]]:
         if closing:
             spans.append((base + closing.start(), base + closing.end()))
     return spans
-# A future marker with a "how" / "what" question word: "sẽ giải quyết … như thế nào", "sẽ làm gì" ask for what is
-# to be done. Not "chia sẻ" (share), which folds to "chia se" too.
-# Only "how" and "what to do": "sẽ … gì" / "sẽ … nào" alone ask for one thing ("sẽ thay thế cái gì", "sẽ mất loại
-# nhà máy nào": XQuAD factoids).
-_HOW_WORDS = r"(?:nhu the nao|the nao|ra sao|lam gi|bao nhieu)"
-_FUTURE_HOW = rf"(?<!chia )\bse (?:\w+,? ){{0,8}}?{_HOW_WORDS}\b"
-# A change between two moments ("đã thay đổi thế nào giữa lúc … và …", "how did … change between"): a
-# comparison of periods, read by `compares_periods`.
-_CHANGE_BETWEEN = (r"\b(?:thay doi|bien dong|tang giam|chuyen bien) (?:\w+ ){0,3}?giua\b"
-                   r"|\bchanged? (?:\w+ ){0,3}?between\b|\bhow (?:did|has|have|does|do) .{0,80}\bchanged?\b .{0,40}\bsince\b")
-# "which Party and state leaders", "which senior provincial officials": up to three modifiers before the noun
-# opening the question or a clause of it: not the relative "which" ("the boundaries to which individuals … adhere")
-_WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
-                 r"|individuals|officers|ministers|deputies|delegates)")
-_QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH, _FUTURE_HOW)
+
+
 _PLACE_NOUN = r"(?:huyen|tinh|xa|quan|thanh pho|dia phuong|dia danh|noi|places|districts|provinces|localities|towns)"
 
 _CUES: tuple[tuple[str, str], ...] = (
