@@ -13,7 +13,7 @@ sentences cut to the same number of words as our answer), in the same run; their
 answer length in words and the median time per question.
 
 Usage (from the repository root):
-  python -m eval.benchmarks.digest [--articles 30] [--skip 0] [--vietnews PATH] [--index DIR]
+  python -m eval.benchmarks.digest [--articles 30] [--skip 0] [--exclude FILE] [--vietnews PATH] [--index DIR]
                                    [--set NAME=VALUE ...]   # try other SynthesisSettings (development only)
 """
 
@@ -83,6 +83,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=30)
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N articles (0: the development "
                         "articles; 30: articles the digest was not developed on)")
+    parser.add_argument("--exclude", type=Path, help="leave out the articles whose record id is listed in this file "
+                        "(e.g. eval/heldout_used_ids.txt: articles of question sets, spent or reserved); positions "
+                        "are still counted over the whole pool, so --skip/--articles name the same range")
     parser.add_argument("--vietnews", type=Path, default=Path("../shared/data/vietnews/vietnews-5000.jsonl.gz"))
     parser.add_argument("--index", type=Path, help="reuse (or build) the index here")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -98,6 +101,10 @@ def main() -> int:
     if not args.vietnews.exists():
         parser.error(f"{args.vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
     rows = select_articles(args.vietnews, args.articles, args.skip)
+    if args.exclude:
+        listed = {line.strip() for line in args.exclude.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")}
+        rows = [row for row in rows if row["id"] not in listed]
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index or Path(tmp) / "index"
         if not (index / "manifest.json").exists():
@@ -129,7 +136,8 @@ def main() -> int:
                 leads.append(sum(fact_met((f,), baseline) for f in facts) / len(facts))
                 lengths.append(words)
     recall, lead_recall = statistics.mean(ours), statistics.mean(leads)
-    print(f"articles {len(rows)} (after skipping {args.skip}), questions with facts {n_questions} (vi + en), declined {declined}")
+    print(f"articles {len(rows)} (positions {args.skip + 1}-{args.skip + args.articles}"
+          f"{', listed ones left out' if args.exclude else ''}), questions with facts {n_questions} (vi + en), declined {declined}")
     print(f"fact recall: ours {recall:.3f}  LEAD at equal length {lead_recall:.3f}  ratio {recall / lead_recall:.2f}")
     print(f"median answer words {statistics.median(lengths):.0f}; median time per question {statistics.median(times):.0f} ms")
     return 0
