@@ -254,7 +254,9 @@ class Synthesiser:
         focus = self._focus_model(plan.question_type) if learned is None and not summary else None
         soft = focus is not None or s.focus_collect
         in_subset = {p.order for p in subset}
-        pieces = pieces if soft else subset
+        # a plan's pieces that do not look ahead: ruled out (an infinite penalty) or weighed down (issue 11j)
+        outside = s.plan_outside_penalty if kind == "plan" else float("inf")
+        pieces = pieces if soft or outside != float("inf") else subset
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
@@ -288,7 +290,8 @@ class Synthesiser:
                     salience += (-s.learned_title_penalty * restates
                                  + (s.speech_salience * bool(SPEECH.search(p.text)) if speech else 0.0)
                                  + (s.directive_salience * is_directive(p.text) if kind == "plan" else 0.0))
-            score = (s.question_weight * q + s.centroid_weight * c
+            penalty = outside if p.order not in in_subset and outside != float("inf") and not soft else 0.0
+            score = (s.question_weight * q + s.centroid_weight * c - penalty
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
