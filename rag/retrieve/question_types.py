@@ -78,7 +78,8 @@ _WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders
 # what the meeting brought (a report), not for a date. Only with a verb of meeting, visiting or receiving (the events
 # of official news): "What happened when cyanobacteria was assimilated?" asks for one consequence (XQuAD).
 _MEETING_VERBS = (r"(?:met|meets|meet|visited|visits|visit|received|receives|welcomed|hosted|hosts|held talks"
-                  r"|gap|gap go|tiep|tiep don|tham|den tham|lam viec|hoi dam|hoi kien)")
+                  r"|gap|gap go|tiep don|tiep doan|tiep xuc|den tham|sang tham|tham hoi|lam viec voi|hoi dam|hoi kien)")
+# (not a bare "tiep" or "tham": "tiếp tục", "tham gia", "tham nhũng" fold to them too)
 # (the meeting verb is a lookahead: only the opening words are cue words, the rest names the topic)
 _HAPPENED_AT_MEETING = (rf"\bwhat (?:happened|took place|went on) (?:when|as|while|after)\b(?=.{{0,120}}?\b{_MEETING_VERBS}\b)"
                         rf"|\b(?:dieu|chuyen|nhung) gi (?:da )?(?:xay ra|dien ra) (?:khi|trong khi|sau khi)\b"

@@ -24,6 +24,8 @@ def test_what_happened_at_a_meeting_is_a_report(question):
     "What happened when the ice sheet melted?",  # one consequence: no meeting verb
     "When did the chairman meet the delegation?",
     "Hội nghị diễn ra khi nào?",
+    "Điều gì xảy ra khi giá điện tiếp tục tăng?",  # "tiếp tục" is no meeting verb
+    "Điều gì đã xảy ra khi cán bộ tham nhũng bị phát hiện?",
 ])
 def test_other_when_questions_keep_their_type(question):
     assert kind(question) == "factoid"
