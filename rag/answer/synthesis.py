@@ -39,6 +39,7 @@ from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import QUOTED, compares_periods, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.names import SURNAMES
+from rag.text.crosslingual import english_terms
 from rag.text.places import ENGLISH_ALIASES, english_aliases_in
 from rag.text.vietnamese import fold, folded_syllables, has_syllable_shape
 
@@ -115,7 +116,11 @@ def introduced_by_role(question: str, name: str, texts: list[str]) -> bool:
         return False
     before = " ".join(re.findall(r"\w+", folded[:at])[-4:])
     role = FOLDED_ROLE.search(before)
-    return role is not None and any(f" {before[role.start():]} " in f" {t} " for t in texts)
+    if role is not None:
+        offices = {before[role.start():]}
+    else:  # an English office ("Provincial Party Secretary"): its glossary equivalents that are offices ("bí thư")
+        offices = {fold(v) for _, vs in english_terms(before) for v in vs if FOLDED_ROLE.match(fold(v))}
+    return any(f" {office} " in f" {t} " for office in offices for t in texts)
 
 
 def _spellings(name: str) -> set[str]:

@@ -33,3 +33,9 @@ def test_a_person_named_after_an_office_the_article_writes():
     assert not introduced_by_role(question, "le van hai", ["bo truong dong y chu truong"])
     # a name given without an office before it: not rescued
     assert not introduced_by_role("Lê Văn Hải đồng ý chủ trương gì?", "le van hai", ["pho thu tuong dong y"])
+
+
+def test_an_english_office_is_looked_for_in_vietnamese():
+    question = "What did Provincial Party Secretary Lê Văn Hải ask the districts to do?"
+    assert introduced_by_role(question, "le van hai", ["bi thu tinh uy yeu cau cac huyen"])  # glossary: bí thư
+    assert not introduced_by_role(question, "le van hai", ["chu tich ubnd tinh yeu cau"])
