@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.clauses import clauses
+from rag.answer.compress import compress, facts_in
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model, piece_parts
@@ -290,14 +291,19 @@ class Synthesiser:
                            coverage=self.gen._coverage(groups, weights, p.text), tense=p.tense,
                            max_piece_words=self.settings.max_piece_words, clause=p.text != self.index.units[p.unit][1])
 
-    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
+    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None,
+                trim: set[str] | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
         Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped.
-        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet."""
+        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet.
+        With `trim` (the facts the reader has from the lead line, rag.answer.compress.facts_in), each piece is
+        quoted without its end clauses that add no fact beyond those and the chosen pieces' (rag.answer.compress),
+        and costs the words left."""
         s = self.settings
         novelty = s.novelty_weight if novelty is None else novelty
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
+        quoted: list[str] = []
         covered: set[str] = set()
         words = 0
         vectors = self.index.unit_vectors
@@ -310,13 +316,20 @@ class Synthesiser:
                 return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
             best = max(pool, key=mmr)
             pool.remove(best)
-            if any(shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
+            # a near-copy of a chosen piece as quoted or as offered (a clause of a sentence chosen trimmed)
+            if any(shared_words(best.text, c) >= s.duplicate_overlap for c in quoted):
                 continue
+            whole = best.text
+            if trim is not None:
+                best = replace(best, text=compress(best.text, trim, s.min_piece_words))
             cost = len(best.text.split()) + _BULLET_WORDS
             if chosen and words + cost > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
+            quoted += [whole, best.text]
             covered |= specifics(best.text)
+            if trim is not None:
+                trim = trim | facts_in(best.text)
             words += cost
         return sorted(chosen, key=lambda p: p.order)
 
@@ -447,7 +460,8 @@ class Synthesiser:
             novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
-                chosen = self._choose(pieces, per_article, most, novelty)
+                trim = facts_in(hit.chunk.title) if s.summary_compress and pure_summary(plan, kind) else None
+                chosen = self._choose(pieces, per_article, most, novelty, trim)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
         sections = [sec for sec in sections if sec.bullets]
