@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.clauses import clause_spans
-from rag.answer.salience import DECISION, capitalised_names
+from rag.answer.salience import CREDIT, DECISION, capitalised_names
 from rag.text.vietnamese import fold
 
 # Discourse connectives that open a Vietnamese news sentence and link it to the one before ("Theo đó, …" = "under
@@ -60,3 +60,11 @@ def compress(text: str, known: set[str] = frozenset(), min_words: int = 6) -> st
     if len(kept.split()) < min_words or not wanted <= facts_in(kept):
         return text
     return kept
+
+
+def without_credit(text: str) -> str:
+    """A photo caption without its credit ("Ông X phát biểu tại hội nghị sáng 19-5 - Ảnh: VGP" -> "Ông X phát biểu
+    tại hội nghị sáng 19-5"): the caption says who was there and when, often what a summary names; the credit is
+    the photographer's. Other text is returned as it is."""
+    credit = CREDIT.search(text)
+    return text[:credit.start()].rstrip(" -–—(") if credit else text

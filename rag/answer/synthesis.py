@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.clauses import clauses
-from rag.answer.compress import compress, facts_in
+from rag.answer.compress import compress, facts_in, without_credit
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model, piece_parts
@@ -206,6 +206,8 @@ class Synthesiser:
         summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
+        if summary and s.summary_captions:  # a caption's words without its credit (the learned score saw it whole)
+            pieces = [replace(p, text=without_credit(p.text)) for p in pieces]
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
@@ -454,7 +456,8 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
+            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles),
+                             terse=s.terse_lead and pure_summary(plan, kind))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
             novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
