@@ -60,6 +60,7 @@ class Piece:
     years: tuple[int, ...]
     score: float = 0.0
     tense: float = 0.0  # of its section: > 0 looks ahead, < 0 back (rag.answer.tense)
+    offered: str = ""  # the sentence or clause as offered, when `text` is it trimmed (rag.answer.compress)
 
 
 def _article_years(index, hit: Hit) -> set[int]:
@@ -208,6 +209,11 @@ class Synthesiser:
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
         if summary and s.summary_captions:  # a caption's words without its credit (the learned score saw it whole)
             pieces = [replace(p, text=without_credit(p.text)) for p in pieces]
+        if summary and s.summary_compress and pieces:
+            # scored by the words it will be quoted with: trimmed of end clauses with no fact beyond the title's
+            # (the learned score saw it whole; _choose trims it again against the chosen bullets' facts)
+            known = facts_in(pieces[0].hit.chunk.title)
+            pieces = [replace(p, text=compress(p.text, known, s.min_piece_words), offered=p.text) for p in pieces]
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
@@ -319,9 +325,9 @@ class Synthesiser:
             best = max(pool, key=mmr)
             pool.remove(best)
             # a near-copy of a chosen piece as quoted or as offered (a clause of a sentence chosen trimmed)
-            if any(shared_words(best.text, c) >= s.duplicate_overlap for c in quoted):
+            if any(shared_words(best.offered or best.text, c) >= s.duplicate_overlap for c in quoted):
                 continue
-            whole = best.text
+            whole = best.offered or best.text
             if trim is not None:
                 best = replace(best, text=compress(best.text, trim, s.min_piece_words))
             cost = len(best.text.split()) + _BULLET_WORDS
