@@ -11,7 +11,8 @@ For each chosen article, every quotable piece (sentence or clause) is scored by
   its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
 - a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
 then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
-each other, within a word budget. The mixing weights in SynthesisSettings are stated or chosen on the
+each other, within a word budget. A pure summary's bullets are quoted without the end clauses that add no fact
+(rag.answer.compress), and may be photo captions without their credit. The mixing weights in SynthesisSettings are stated or chosen on the
 development sets (see SynthesisSettings).
 """
 
