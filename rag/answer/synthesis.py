@@ -41,10 +41,12 @@ from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import QUOTED, compares_periods, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.names import SURNAMES
+from rag.text.crosslingual import english_terms
 from rag.text.places import ENGLISH_ALIASES, english_aliases_in
-from rag.text.vietnamese import fold, folded_syllables
+from rag.text.vietnamese import fold, folded_syllables, has_syllable_shape
 
 FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
+FOLDED_ROLE = re.compile(fold(ROLE.pattern))  # the office words of rag.answer.salience, accent-folded
 
 # What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
 # after its [n] marker.
@@ -80,6 +82,8 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
     write; such words are weighed with the other topic words by the decline test instead."""
     accented = set() if plan.language == "vi" else {
         fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
+    if plan.language != "vi":  # "committee chairman nguyen thanh phong": the English words are not in the article
+        names = [part for n in names for part in vietnamese_parts(n)]
     places = set(plan.places) | {fold(p) for p in plan.unknown_places}
     named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
     # a place written in English ("Hanoi's leaders"): no Vietnamese name run holds it, the alias names it
@@ -88,6 +92,38 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
                          if k in places and k not in named_places]
     return named_places + [n for n in names if n not in named_places and (
         n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
+
+
+def vietnamese_parts(run: str) -> list[str]:
+    """The stretches of two or more words of a folded capitalised run that could be Vietnamese syllables: an
+    English question joins its own words to a name ("ho chi minh city people", "committee chairman nguyen thanh
+    phong" give "ho chi minh", "nguyen thanh phong"), and no article writes the English words."""
+    parts, part = [], []
+    for word in run.split() + ["."]:
+        if has_syllable_shape(word):
+            part.append(word)
+            continue
+        if len(part) >= 2:
+            parts.append(" ".join(part))
+        part = []
+    return parts
+
+
+def introduced_by_role(question: str, name: str, texts: list[str]) -> bool:
+    """Whether the question gives a person's role right before the name ("Phó thủ tướng Trịnh Đình Dũng") and an
+    article writes that role: news often names an office-holder once (in a headline or caption the index may not
+    hold) and then only by the office ("Phó thủ tướng đồng ý …")."""
+    folded = fold(question)
+    at = f" {folded} ".find(f" {name} ")
+    if at < 0:
+        return False
+    before = " ".join(re.findall(r"\w+", folded[:at])[-4:])
+    role = FOLDED_ROLE.search(before)
+    if role is not None:
+        offices = {before[role.start():]}
+    else:  # an English office ("Provincial Party Secretary"): its glossary equivalents that are offices ("bí thư")
+        offices = {fold(v) for _, vs in english_terms(before) for v in vs if FOLDED_ROLE.match(fold(v))}
+    return any(f" {office} " in f" {t} " for office in offices for t in texts)
 
 
 def _spellings(name: str) -> set[str]:
@@ -233,7 +269,9 @@ class Synthesiser:
         focus = self._focus_model(plan.question_type) if learned is None and not summary else None
         soft = focus is not None or s.focus_collect
         in_subset = {p.order for p in subset}
-        pieces = pieces if soft else subset
+        # a plan's pieces that do not look ahead: ruled out (an infinite penalty) or weighed down (issue 11j)
+        outside = s.plan_outside_penalty if kind == "plan" else float("inf")
+        pieces = pieces if soft or outside != float("inf") else subset
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
@@ -267,7 +305,8 @@ class Synthesiser:
                     salience += (-s.learned_title_penalty * restates
                                  + (s.speech_salience * bool(SPEECH.search(p.text)) if speech else 0.0)
                                  + (s.directive_salience * is_directive(p.text) if kind == "plan" else 0.0))
-            score = (s.question_weight * q + s.centroid_weight * c
+            penalty = outside if p.order not in in_subset and outside != float("inf") and not soft else 0.0
+            score = (s.question_weight * q + s.centroid_weight * c - penalty
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
@@ -421,8 +460,12 @@ class Synthesiser:
         texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
         names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
-        if names:  # the article is found when the names the question gives are in it
-            return all(any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(name)) for name in names)
+        missing = [n for n in names if not any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(n))]
+        if names and not all(introduced_by_role(plan.question, n, texts) for n in missing):
+            return not missing  # the article is found when the names the question gives are in it
+        if names and not missing:
+            return True
+        # else a person the articles name only by the office the question gives them: the score test decides
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)

@@ -32,6 +32,9 @@ class SynthesisSettings:
     # benchmarks, kept as the reader gets nothing from it
     directive_salience: float = 0.2  # a plan's piece that states a task as an order (rag.answer.mood)
     plan_clauses: bool = True  # a plan also offers the clauses that state a task
+    # a plan's pieces with no forward word, forward section or asked year: inf rules them out (issues 11b-11i);
+    # a finite value subtracts it from their score instead (issue 11j, chosen by eval.benchmarks.settings_cv)
+    plan_outside_penalty: float = float("inf")
     speech_salience: float = 0.4  # reported speech, when the question asks what someone said
     mmr_lambda: float = 0.7
     novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
