@@ -11,7 +11,8 @@ For each chosen article, every quotable piece (sentence or clause) is scored by
   its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
 - a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
 then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
-each other, within a word budget. The mixing weights in SynthesisSettings are stated or chosen on the
+each other, within a word budget. A pure summary's bullets are quoted without the end clauses that add no fact
+(rag.answer.compress), and may be photo captions without their credit. The mixing weights in SynthesisSettings are stated or chosen on the
 development sets (see SynthesisSettings).
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.clauses import clauses
+from rag.answer.compress import compress, facts_in, without_credit
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model, piece_parts
@@ -61,6 +63,7 @@ class Piece:
     years: tuple[int, ...]
     score: float = 0.0
     tense: float = 0.0  # of its section: > 0 looks ahead, < 0 back (rag.answer.tense)
+    offered: str = ""  # the sentence or clause as offered, when `text` is it trimmed (rag.answer.compress)
 
 
 def _article_years(index, hit: Hit) -> set[int]:
@@ -259,6 +262,13 @@ class Synthesiser:
         # the learned salience as a feature of the focus scorer, when its model reads it (or a benchmark records it)
         as_feature = (self._learned(pieces, kind, force=True) if (focus is not None and "learned_salience" in
                       focus.names) or (s.focus_collect and learned is None and not summary) else None)
+        if summary and s.summary_captions:  # a caption's words without its credit (the learned score saw it whole)
+            pieces = [replace(p, text=without_credit(p.text)) for p in pieces]
+        if summary and s.summary_compress and pieces:
+            # scored by the words it will be quoted with: trimmed of end clauses with no fact beyond the title's
+            # (the learned score saw it whole; _choose trims it again against the chosen bullets' facts)
+            known = facts_in(pieces[0].hit.chunk.title)
+            pieces = [replace(p, text=compress(p.text, known, s.min_piece_words), offered=p.text) for p in pieces]
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
@@ -350,14 +360,19 @@ class Synthesiser:
                            coverage=self.gen._coverage(groups, weights, p.text), tense=p.tense,
                            max_piece_words=self.settings.max_piece_words, clause=p.text != self.index.units[p.unit][1])
 
-    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
+    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None,
+                trim: set[str] | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
         Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped.
-        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet."""
+        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet.
+        With `trim` (the facts the reader has from the lead line, rag.answer.compress.facts_in), each piece is
+        quoted without its end clauses that add no fact beyond those and the chosen pieces' (rag.answer.compress),
+        and costs the words left."""
         s = self.settings
         novelty = s.novelty_weight if novelty is None else novelty
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
+        quoted: list[str] = []
         covered: set[str] = set()
         words = 0
         vectors = self.index.unit_vectors
@@ -370,13 +385,20 @@ class Synthesiser:
                 return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
             best = max(pool, key=mmr)
             pool.remove(best)
-            if any(shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
+            # a near-copy of a chosen piece as quoted or as offered (a clause of a sentence chosen trimmed)
+            if any(shared_words(best.offered or best.text, c) >= s.duplicate_overlap for c in quoted):
                 continue
+            whole = best.offered or best.text
+            if trim is not None:
+                best = replace(best, text=compress(best.text, trim, s.min_piece_words))
             cost = len(best.text.split()) + _BULLET_WORDS
             if chosen and words + cost > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
+            quoted += [whole, best.text]
             covered |= specifics(best.text)
+            if trim is not None:
+                trim = trim | facts_in(best.text)
             words += cost
         return sorted(chosen, key=lambda p: p.order)
 
@@ -505,13 +527,15 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
+            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles),
+                             terse=s.terse_lead and pure_summary(plan, kind))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
             novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
-                chosen = self._choose(pieces, per_article, most, novelty)
+                trim = facts_in(hit.chunk.title) if s.summary_compress and pure_summary(plan, kind) else None
+                chosen = self._choose(pieces, per_article, most, novelty, trim)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
         sections = [sec for sec in sections if sec.bullets]

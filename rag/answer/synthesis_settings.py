@@ -44,6 +44,12 @@ class SynthesisSettings:
     # the lead line of a one-article answer to a question quoting that article's title names it "this article"
     # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
     short_lead: bool = True
+    # ... and for a pure summary question, reads "Bài này (date, place) đưa tin:" (eval/README.md, issue 11k)
+    terse_lead: bool = True
+    # a pure summary's bullets quote their sentence without the end clauses that add no figure, name or decision
+    # (rag.answer.compress; eval/README.md, issue 11k)
+    summary_compress: bool = True
+    summary_captions: bool = True  # ... and may quote a photo caption without its credit (rag.answer.compress)
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3
