@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.focus_scorer import FEATURES, MODEL_PATH, OPTIONAL, FocusModel
+from rag.answer.focus_scorer import FEATURES, MODEL_PATH, FocusModel
 from rag.answer.generator import hits_naming_unknown_places
 from rag.answer.synthesis import SynthesisSettings, Synthesiser
 from rag.config import Config
@@ -97,18 +97,13 @@ def collect(pipeline, cases) -> None:
             case["groups"].append((np.array(entry["features"]), np.array(labels)))
 
 
-DROP: list[str] = []  # features left out of the fit (--drop; only OPTIONAL ones)
-
-
 def fit(cases, C: float) -> FocusModel:
     try:
         from sklearn.linear_model import LogisticRegression
     except ImportError as error:  # only this script fits; the answerer reads the JSON with numpy
         raise SystemExit("eval.benchmarks.focus_train needs scikit-learn: pip install 'vn-news-rag[eval]'") from error
 
-    names = tuple(n for n in FEATURES if n not in DROP)
-    columns = [FEATURES.index(n) for n in names]
-    groups = [(x[:, columns], y) for c in cases for x, y in c["groups"]]
+    groups = [g for c in cases for g in c["groups"]]
     X = np.vstack([x for x, _ in groups])
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
@@ -123,7 +118,7 @@ def fit(cases, C: float) -> FocusModel:
     D = np.vstack(diffs)
     model = LogisticRegression(C=C, fit_intercept=False, max_iter=2000).fit(
         np.vstack([D, -D]), np.concatenate([np.ones(len(D)), np.zeros(len(D))]))
-    return FocusModel(mean, scale, model.coef_[0], 0.0, names)
+    return FocusModel(mean, scale, model.coef_[0], 0.0)
 
 
 def run(pipeline, cases, model_path: Path | None, setting: dict | None = None, current: bool = False) -> list[float]:
@@ -213,10 +208,7 @@ def main() -> int:
     parser.add_argument("--grid", type=json.loads, default=None,
                         help='another grid as JSON, e.g. \'{"C": [1.0], "focus_weight": [0.5, 1.0], ...}\'')
     parser.add_argument("--sets", nargs="+", default=list(SETS), help="the question sets (one fold each)")
-    parser.add_argument("--drop", nargs="*", default=[], choices=OPTIONAL,
-                        help="fit without these features (issue 11l: with and without the learned salience)")
     args = parser.parse_args()
-    DROP[:] = args.drop
     if args.grid:
         GRID.clear()
         GRID.update({k: tuple(v) for k, v in args.grid.items()})

@@ -41,9 +41,7 @@ MODEL_PATH = Path(__file__).with_name("focus_model.json")
 FEATURES = ("hand_score", "other_year", "outside_subset", "question", "centroid", "coverage", "salience", "count", "new_names", "named_thing", "decision",
             "person", "speech", "position", "restates_title", "forward", "past", "names_year", "section_tense",
             "speech_frame", "words", "clause", "plan_forward", "plan_directive", "report_past", "report_forward",
-            "list_person", "list_roles", "learned_salience")
-# Features a model may have been fitted without (an older fit, or focus_train --drop): their columns are left out
-OPTIONAL = ("learned_salience",)
+            "list_person", "list_roles")
 
 
 @dataclass(frozen=True)
@@ -53,20 +51,14 @@ class FocusModel:
     scale: np.ndarray
     weights: np.ndarray
     intercept: float
-    names: tuple[str, ...] = FEATURES  # the features it was fitted on (FEATURES, or without some OPTIONAL ones)
-
-    @property
-    def columns(self) -> list[int]:
-        return [FEATURES.index(n) for n in self.names]
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        """`features` in FEATURES order (every column); the model reads its own."""
-        return ((features[:, self.columns] - self.mean) / self.scale) @ self.weights + self.intercept
+        return ((features - self.mean) / self.scale) @ self.weights + self.intercept
 
     def to_json(self) -> dict:
-        return {"features": list(self.names), "mean": dict(zip(self.names, self.mean.tolist())),
-                "scale": dict(zip(self.names, self.scale.tolist())),
-                "weights": dict(zip(self.names, self.weights.tolist())), "intercept": self.intercept}
+        return {"features": list(FEATURES), "mean": dict(zip(FEATURES, self.mean.tolist())),
+                "scale": dict(zip(FEATURES, self.scale.tolist())), "weights": dict(zip(FEATURES, self.weights.tolist())),
+                "intercept": self.intercept}
 
 
 def piece_parts(plan: QueryPlan, text: str, kind: str, title: set[str], speech: bool, q: float, c: float,
@@ -103,7 +95,6 @@ def features_row(parts: dict[str, float], kind: str) -> list[float]:
     row["report_forward"] = parts["forward"] * (kind == "report")
     row["list_person"] = parts["person"] * (kind == "list")
     row["list_roles"] = parts["roles"] * (kind == "list")
-    row.setdefault("learned_salience", 0.0)  # rag.answer.learned_salience, when the synthesiser computed it
     return [float(row[name]) for name in FEATURES]
 
 
@@ -113,8 +104,7 @@ def load_focus_model(path: Path = MODEL_PATH) -> FocusModel:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python -m eval.benchmarks.focus_train` to fit it")
     data = json.loads(path.read_text(encoding="utf-8"))
-    names = tuple(data["features"])
-    if names != tuple(n for n in FEATURES if n in names or n not in OPTIONAL) or not set(names) <= set(FEATURES):
+    if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path} was fitted on other features; re-run `python -m eval.benchmarks.focus_train`")
-    return FocusModel(*(np.array([data[k][n] for n in names], dtype=float) for k in ("mean", "scale", "weights")),
-                      float(data["intercept"]), names)
+    return FocusModel(*(np.array([data[k][n] for n in FEATURES], dtype=float) for k in ("mean", "scale", "weights")),
+                      float(data["intercept"]))

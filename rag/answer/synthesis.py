@@ -227,29 +227,16 @@ class Synthesiser:
             score += min(0.6, 0.3 * names) + 0.2 * min(2, len(ROLE.findall(lowered)))
         return min(score, 1.0)
 
-    def _learned(self, pieces: list[Piece], kind: str, force: bool = False) -> dict[int, float] | None:
+    def _learned(self, pieces: list[Piece], kind: str) -> dict[int, float] | None:
         """The learned salience of every piece of an article (rag.answer.learned_salience), by its order;
-        None when the settings leave this kind to the hand-set weights (`force`: the caller has decided)."""
+        None when the settings leave this kind to the hand-set weights."""
         s = self.settings
-        if not pieces or (not force and (s.learned_weight <= 0 or kind not in s.learned_kinds.split(","))):
+        if not pieces or s.learned_weight <= 0 or kind not in s.learned_kinds.split(","):
             return None
         features = article_features([p.text for p in pieces], [p.unit for p in pieces], self.index.unit_vectors,
                                     pieces[0].hit.chunk.title)
         model = load_model(Path(s.learned_model)) if s.learned_model else load_model()
         return dict(zip((p.order for p in pieces), model.score(features)))
-
-    def _focused_learned(self, plan: QueryPlan, pieces: list[Piece]) -> dict[int, float] | None:
-        """The learned salience of a focused question's pieces (by order), when the settings add it to this
-        question type's score; else None."""
-        s = self.settings
-        # a comparison of one thing at two moments is answered as a report (`answer`), but it was asked as a comparison
-        asked = "comparison" if compares_periods(plan.question) else plan.question_type
-        if s.focused_learned_weight <= 0 or asked not in s.focused_learned_kinds.split(","):
-            return None
-        learned = self._learned(pieces, plan.question_type, force=True)
-        if learned and s.focused_learned_spread:
-            learned = dict(zip(learned, spread(np.array(list(learned.values())))))
-        return learned
 
     def _score(self, plan: QueryPlan, pieces: list[Piece], vector: np.ndarray, kind: str) -> list[Piece]:
         s = self.settings
@@ -257,11 +244,6 @@ class Synthesiser:
         summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
-        focused_learned = self._focused_learned(plan, pieces) if learned is None and not summary else None
-        focus = self._focus_model(plan.question_type) if learned is None and not summary else None
-        # the learned salience as a feature of the focus scorer, when its model reads it (or a benchmark records it)
-        as_feature = (self._learned(pieces, kind, force=True) if (focus is not None and "learned_salience" in
-                      focus.names) or (s.focus_collect and learned is None and not summary) else None)
         if summary and s.summary_captions:  # a caption's words without its credit (the learned score saw it whole)
             pieces = [replace(p, text=without_credit(p.text)) for p in pieces]
         if summary and s.summary_compress and pieces:
@@ -284,6 +266,7 @@ class Synthesiser:
         # The learned focus scorer sees every piece, with what the hand-set rules would have ruled out as features
         # (outside the type's subset, another year inherited from the paragraph); the hand-set mix rules them out.
         # A piece naming another year itself stays out for both.
+        focus = self._focus_model(plan.question_type) if learned is None and not summary else None
         soft = focus is not None or s.focus_collect
         in_subset = {p.order for p in subset}
         # a plan's pieces that do not look ahead: ruled out (an infinite penalty) or weighed down (issue 11j)
@@ -330,17 +313,13 @@ class Synthesiser:
             if soft:
                 parts = self._parts(plan, p, kind, title, speech, q, c, position, hand, restates, groups, weights)
                 rows.append(features_row(parts | {"hand_score": float(score), "other_year": float(other_year),
-                                                  "outside_subset": float(p.order not in in_subset),
-                                                  "learned_salience": as_feature[p.order] if as_feature else 0.0},
-                                         kind))
+                                                  "outside_subset": float(p.order not in in_subset)}, kind))
         if focus is not None and scored:  # the learned query-focused score replaces the hand-set mix
             learned_scores = s.focus_weight * focus.score(np.array(rows))
             ruled_out = [row[_OTHER_YEAR] or row[_OUTSIDE_SUBSET] for row in rows]  # the hand-set mix's verdict
             scored = [replace(p, score=s.focus_hand_share * p.score * (not out) + float(f)
                               - s.focus_length_weight * len(p.text.split()) / s.max_piece_words)
                       for p, f, out in zip(scored, learned_scores, ruled_out)]
-        if focused_learned is not None:  # what a human abstract would keep, beside what the question asks
-            scored = [replace(p, score=p.score + s.focused_learned_weight * focused_learned[p.order]) for p in scored]
         if self.trace is not None:
             self.trace.append({"kind": kind, "summary": summary, "learned": learned is not None,
                                "pieces": scored, "features": rows})

@@ -83,10 +83,4 @@ class SynthesisSettings:
     focus_model: str = ""  # another fit's JSON, to compare fits (cross-validation folds)
     focus_hand_share: float = 1.0  # 1: the learned score is added to the hand-set one (for the pieces it admits)
     focus_collect: bool = False  # a benchmark's run: score every piece by hand, features recorded (Synthesiser.trace)
-    # The learned salience (above) as an extra term of a FOCUSED question's score (topic words of its own), for
-    # these question types, beside the hand-set mix and the focus scorer; 0 leaves it out (issue 11l, measured by
-    # leave-one-set-out over the six spent sets with eval.benchmarks.settings_cv; see eval/README.md)
-    focused_learned_weight: float = 0.0
-    focused_learned_kinds: str = "report,plan,list"
-    focused_learned_spread: bool = False  # min-max over the article first (as the e5 similarities are)
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
