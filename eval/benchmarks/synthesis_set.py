@@ -53,9 +53,11 @@ def write_corpus(folder: Path, vietnews: Path, ids: set[str]) -> int:
     return found + len(list(Path("seeds").glob("*.txt")))
 
 
-def build_index(vietnews: Path, index: Path) -> None:
+def build_index(vietnews: Path, index: Path, questions: Path | None = None) -> None:
+    """Index the seeds and every set's articles, plus those of `questions` (a new set not yet listed in SETS)."""
     with tempfile.TemporaryDirectory() as tmp:
-        n = write_corpus(Path(tmp), vietnews, named_articles(SETS))
+        sets = SETS + ((questions,) if questions and questions not in SETS else ())
+        n = write_corpus(Path(tmp), vietnews, named_articles(sets))
         print(f"building an index of {n} articles at {index}", flush=True)
         subprocess.run([sys.executable, "-m", "rag.cli", "index", "build", "--source", tmp, "--index", str(index),
                         "--quiet"], check=True)
@@ -74,7 +76,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index or Path(tmp) / "index"
         if not (index / "manifest.json").exists():
-            build_index(args.vietnews, index)
+            build_index(args.vietnews, index, args.questions)
         command = [sys.executable, "-m", "rag.cli", "eval", str(args.questions), "--index", str(index),
                    "--label", args.label or args.questions.stem]
         return subprocess.run(command + (["--json"] if args.json else [])).returncode

@@ -44,15 +44,25 @@ def source_label(hit: Hit, language: str) -> str:
     return f"“{chunk.title}”" + (f" ({meta})" if meta else "")
 
 
-def lead_line(kind: str, language: str, sources: list[Hit], frame: str = "", title_asked: bool = False) -> str:
+# The terse lead line of a pure summary of the article the question names: the question already says what the bullets
+# are ("… đưa tin gì?"), so the line only says where they come from, in as few words as a reader needs.
+_TERSE = {"vi": "Bài này{meta} đưa tin:", "en": "This article{meta} reports:"}
+
+
+def lead_line(kind: str, language: str, sources: list[Hit], frame: str = "", title_asked: bool = False,
+              terse: bool = False) -> str:
     """One line: which article(s) the bullets come from, framed in the question's language. When the question
     itself quotes the one source's title (`title_asked`), the line names it as "this article" with its date and
-    place: the reader has just typed the title, and every bullet's citation names it again."""
+    place: the reader has just typed the title, and every bullet's citation names it again. `terse` (with
+    `title_asked`): "Bài này (date, place) đưa tin:", every word of a summary's budget being one a point could use."""
     what = _WHAT[language].get(kind, _WHAT[language]["report"])
     if len(sources) == 1:
         label = source_label(sources[0], language)
         if title_asked:
-            label = ("này" if language == "vi" else "this article") + label[label.index("”") + 1:]
+            meta = label[label.index("”") + 1:]
+            if terse:
+                return _TERSE[language].format(meta=meta)
+            label = ("này" if language == "vi" else "this article") + meta
         return f"Theo bài {label}, {what}:" if language == "vi" else f"From {label}, {what}:"
     n = len(sources)
     where = f" {frame}" if frame else ""

@@ -33,9 +33,10 @@ def _outside_quotes(text: str, position: int) -> bool:
     return depth == 0
 
 
-def clauses(sentence: str, long_words: int = 20, min_words: int = 6, item_words: int = 4,
-            phrase_words: int = 5) -> list[str]:
-    """The clauses of `sentence` (exact substrings, in order), or [] when it is short or has no cut."""
+def clause_spans(sentence: str, long_words: int = 20, min_words: int = 6, item_words: int = 4,
+                 phrase_words: int = 5) -> list[tuple[int, int]]:
+    """The (start, end) character spans of the clauses of `sentence`, in order (stripped of the comma, colon or
+    semicolon that ends them), or [] when it is no longer than `long_words` or has no cut."""
     if len(sentence.split()) <= long_words:
         return []
     marks = [m for m in _BOUNDARY.finditer(sentence) if _outside_quotes(sentence, m.start())]
@@ -55,5 +56,17 @@ def clauses(sentence: str, long_words: int = 20, min_words: int = 6, item_words:
             begin = start
     if len(spans) > 1 and len(sentence[spans[-1][0]:spans[-1][1]].split()) < min_words:
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
-    out = [sentence[a:b].strip().rstrip(",:; ") for a, b in spans]
-    return [c for c in out if c] if len(out) > 1 else []
+    out = []
+    for a, b in spans:
+        piece = sentence[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b = a + len(sentence[a:b].rstrip().rstrip(",:; "))
+        if b > a:
+            out.append((a, b))
+    return out if len(out) > 1 else []
+
+
+def clauses(sentence: str, long_words: int = 20, min_words: int = 6, item_words: int = 4,
+            phrase_words: int = 5) -> list[str]:
+    """The clauses of `sentence` (exact substrings, in order), or [] when it is short or has no cut."""
+    return [sentence[a:b] for a, b in clause_spans(sentence, long_words, min_words, item_words, phrase_words)]

@@ -11,7 +11,8 @@ For each chosen article, every quotable piece (sentence or clause) is scored by
   its paragraph) must meet the question's years; a report prefers what was done, a plan what is to come;
 - a penalty for restating the title (the lede that says a meeting took place adds nothing to it),
 then chosen greedily with maximal marginal relevance over the unit vectors, so no two bullets repeat
-each other, within a word budget. The mixing weights in SynthesisSettings are stated or chosen on the
+each other, within a word budget. A pure summary's bullets are quoted without the end clauses that add no fact
+(rag.answer.compress), and may be photo captions without their credit. The mixing weights in SynthesisSettings are stated or chosen on the
 development sets (see SynthesisSettings).
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.clauses import clauses
+from rag.answer.compress import compress, facts_in, without_credit
 from rag.answer.mood import is_directive
 from rag.answer.learned_salience import article_features, load_model, spread
 from rag.answer.focus_scorer import FEATURES as FOCUS_FEATURES, features_row, load_focus_model, piece_parts
@@ -39,10 +41,12 @@ from rag.text.dates import years_mentioned
 from rag.retrieve.question_types import QUOTED, compares_periods, outside_quotes, without_cues
 from rag.schema import Hit, QueryPlan
 from rag.text.names import SURNAMES
+from rag.text.crosslingual import english_terms
 from rag.text.places import ENGLISH_ALIASES, english_aliases_in
-from rag.text.vietnamese import fold, folded_syllables
+from rag.text.vietnamese import fold, folded_syllables, has_syllable_shape
 
 FOLDED_SURNAMES = frozenset(fold(name) for name in SURNAMES)
+FOLDED_ROLE = re.compile(fold(ROLE.pattern))  # the office words of rag.answer.salience, accent-folded
 
 # What a bullet adds to its quote, as a reader (or `len(text.split())`) counts words: "-" and the "."
 # after its [n] marker.
@@ -59,6 +63,7 @@ class Piece:
     years: tuple[int, ...]
     score: float = 0.0
     tense: float = 0.0  # of its section: > 0 looks ahead, < 0 back (rag.answer.tense)
+    offered: str = ""  # the sentence or clause as offered, when `text` is it trimmed (rag.answer.compress)
 
 
 def _article_years(index, hit: Hit) -> set[int]:
@@ -77,6 +82,8 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
     write; such words are weighed with the other topic words by the decline test instead."""
     accented = set() if plan.language == "vi" else {
         fold(word) for word in re.findall(r"\w+", plan.question) if not word.isascii()}
+    if plan.language != "vi":  # "committee chairman nguyen thanh phong": the English words are not in the article
+        names = [part for n in names for part in vietnamese_parts(n)]
     places = set(plan.places) | {fold(p) for p in plan.unknown_places}
     named_places = [p for p in sorted(places) if any(f" {p} " in f" {n} " for n in names)]
     # a place written in English ("Hanoi's leaders"): no Vietnamese name run holds it, the alias names it
@@ -85,6 +92,38 @@ def names_an_article_can_hold(plan: QueryPlan, names: list[str]) -> list[str]:
                          if k in places and k not in named_places]
     return named_places + [n for n in names if n not in named_places and (
         n.split()[0] in FOLDED_SURNAMES or accented & set(n.split()))]
+
+
+def vietnamese_parts(run: str) -> list[str]:
+    """The stretches of two or more words of a folded capitalised run that could be Vietnamese syllables: an
+    English question joins its own words to a name ("ho chi minh city people", "committee chairman nguyen thanh
+    phong" give "ho chi minh", "nguyen thanh phong"), and no article writes the English words."""
+    parts, part = [], []
+    for word in run.split() + ["."]:
+        if has_syllable_shape(word):
+            part.append(word)
+            continue
+        if len(part) >= 2:
+            parts.append(" ".join(part))
+        part = []
+    return parts
+
+
+def introduced_by_role(question: str, name: str, texts: list[str]) -> bool:
+    """Whether the question gives a person's role right before the name ("Phó thủ tướng Trịnh Đình Dũng") and an
+    article writes that role: news often names an office-holder once (in a headline or caption the index may not
+    hold) and then only by the office ("Phó thủ tướng đồng ý …")."""
+    folded = fold(question)
+    at = f" {folded} ".find(f" {name} ")
+    if at < 0:
+        return False
+    before = " ".join(re.findall(r"\w+", folded[:at])[-4:])
+    role = FOLDED_ROLE.search(before)
+    if role is not None:
+        offices = {before[role.start():]}
+    else:  # an English office ("Provincial Party Secretary"): its glossary equivalents that are offices ("bí thư")
+        offices = {fold(v) for _, vs in english_terms(before) for v in vs if FOLDED_ROLE.match(fold(v))}
+    return any(f" {office} " in f" {t} " for office in offices for t in texts)
 
 
 def _spellings(name: str) -> set[str]:
@@ -205,6 +244,13 @@ class Synthesiser:
         summary = pure_summary(plan, kind)
         # over the whole article (positions count every sentence)
         learned = self._learned(pieces, kind) if summary or not s.learned_summary_only else None
+        if summary and s.summary_captions:  # a caption's words without its credit (the learned score saw it whole)
+            pieces = [replace(p, text=without_credit(p.text)) for p in pieces]
+        if summary and s.summary_compress and pieces:
+            # scored by the words it will be quoted with: trimmed of end clauses with no fact beyond the title's
+            # (the learned score saw it whole; _choose trims it again against the chosen bullets' facts)
+            known = facts_in(pieces[0].hit.chunk.title)
+            pieces = [replace(p, text=compress(p.text, known, s.min_piece_words), offered=p.text) for p in pieces]
         pieces = [p for p in pieces if s.min_piece_words <= len(p.text.split()) and not CREDIT.search(p.text)]
         if kind == "list":  # the items: pieces naming people (or, for positions and bodies, roles)
             people = [p for p in pieces if _has_person(p.text) or TITLED.search(p.text)]
@@ -223,7 +269,9 @@ class Synthesiser:
         focus = self._focus_model(plan.question_type) if learned is None and not summary else None
         soft = focus is not None or s.focus_collect
         in_subset = {p.order for p in subset}
-        pieces = pieces if soft else subset
+        # a plan's pieces that do not look ahead: ruled out (an infinite penalty) or weighed down (issue 11j)
+        outside = s.plan_outside_penalty if kind == "plan" else float("inf")
+        pieces = pieces if soft or outside != float("inf") else subset
         if not pieces:
             return []
         vectors = self.index.unit_vectors[[p.unit for p in pieces]]
@@ -257,7 +305,8 @@ class Synthesiser:
                     salience += (-s.learned_title_penalty * restates
                                  + (s.speech_salience * bool(SPEECH.search(p.text)) if speech else 0.0)
                                  + (s.directive_salience * is_directive(p.text) if kind == "plan" else 0.0))
-            score = (s.question_weight * q + s.centroid_weight * c
+            penalty = outside if p.order not in in_subset and outside != float("inf") and not soft else 0.0
+            score = (s.question_weight * q + s.centroid_weight * c - penalty
                      + s.coverage_weight * self.gen._coverage(groups, weights, p.text)
                      + salience + time - frame - s.length_weight * len(p.text.split()) / s.max_piece_words)
             scored.append(replace(p, score=float(score)))
@@ -290,14 +339,19 @@ class Synthesiser:
                            coverage=self.gen._coverage(groups, weights, p.text), tense=p.tense,
                            max_piece_words=self.settings.max_piece_words, clause=p.text != self.index.units[p.unit][1])
 
-    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None) -> list[Piece]:
+    def _choose(self, pieces: list[Piece], budget: int, most: int, novelty: float | None = None,
+                trim: set[str] | None = None) -> list[Piece]:
         """Maximal marginal relevance until the word budget is reached; the chosen pieces in reading order.
         Near-copies (most of their words shared with a chosen piece, as a caption repeating a sentence) are skipped.
-        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet."""
+        `novelty` (default the settings' novelty_weight) rewards figures and names no chosen piece gave yet.
+        With `trim` (the facts the reader has from the lead line, rag.answer.compress.facts_in), each piece is
+        quoted without its end clauses that add no fact beyond those and the chosen pieces' (rag.answer.compress),
+        and costs the words left."""
         s = self.settings
         novelty = s.novelty_weight if novelty is None else novelty
         pool = [p for p in pieces if len(p.text.split()) <= s.max_piece_words] or pieces
         chosen: list[Piece] = []
+        quoted: list[str] = []
         covered: set[str] = set()
         words = 0
         vectors = self.index.unit_vectors
@@ -310,13 +364,20 @@ class Synthesiser:
                 return s.mmr_lambda * p.score - (1 - s.mmr_lambda) * float(sims.max()) + fresh
             best = max(pool, key=mmr)
             pool.remove(best)
-            if any(shared_words(best.text, c.text) >= s.duplicate_overlap for c in chosen):
+            # a near-copy of a chosen piece as quoted or as offered (a clause of a sentence chosen trimmed)
+            if any(shared_words(best.offered or best.text, c) >= s.duplicate_overlap for c in quoted):
                 continue
+            whole = best.offered or best.text
+            if trim is not None:
+                best = replace(best, text=compress(best.text, trim, s.min_piece_words))
             cost = len(best.text.split()) + _BULLET_WORDS
             if chosen and words + cost > budget:
                 continue  # over budget: a shorter piece may still fit
             chosen.append(best)
+            quoted += [whole, best.text]
             covered |= specifics(best.text)
+            if trim is not None:
+                trim = trim | facts_in(best.text)
             words += cost
         return sorted(chosen, key=lambda p: p.order)
 
@@ -399,8 +460,12 @@ class Synthesiser:
         texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
         names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
-        if names:  # the article is found when the names the question gives are in it
-            return all(any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(name)) for name in names)
+        missing = [n for n in names if not any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(n))]
+        if names and not all(introduced_by_role(plan.question, n, texts) for n in missing):
+            return not missing  # the article is found when the names the question gives are in it
+        if names and not missing:
+            return True
+        # else a person the articles name only by the office the question gives them: the score test decides
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)
@@ -441,13 +506,15 @@ class Synthesiser:
         else:
             articles = self._articles(plan, hits, kind)
             articles.sort(key=lambda h: h.chunk.date or "9999")
-            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles))
+            lead = lead_line(kind, language, articles, title_asked=s.short_lead and self._asks_title(plan, articles),
+                             terse=s.terse_lead and pure_summary(plan, kind))
             per_article = min(s.words_per_article - len(lead.split()) // len(articles), s.words_total // len(articles))
             most = s.max_bullets if len(articles) == 1 else max(2, s.max_bullets // len(articles))
             novelty = s.summary_novelty_weight if pure_summary(plan, kind) else s.novelty_weight
             for hit in articles:
                 pieces = self._score(plan, self._pieces(hit.chunk.article_id, by_row, kind), vector, kind)
-                chosen = self._choose(pieces, per_article, most, novelty)
+                trim = facts_in(hit.chunk.title) if s.summary_compress and pure_summary(plan, kind) else None
+                chosen = self._choose(pieces, per_article, most, novelty, trim)
                 heading = f"{source_label(hit, language)}:" if len(articles) > 1 else ""
                 sections.append(Section(heading, tuple(Bullet(p.text, p.hit) for p in chosen)))
         sections = [sec for sec in sections if sec.bullets]

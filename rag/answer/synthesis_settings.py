@@ -32,6 +32,9 @@ class SynthesisSettings:
     # benchmarks, kept as the reader gets nothing from it
     directive_salience: float = 0.2  # a plan's piece that states a task as an order (rag.answer.mood)
     plan_clauses: bool = True  # a plan also offers the clauses that state a task
+    # a plan's pieces with no forward word, forward section or asked year: inf rules them out (issues 11b-11i);
+    # a finite value subtracts it from their score instead (issue 11j, chosen by eval.benchmarks.settings_cv)
+    plan_outside_penalty: float = float("inf")
     speech_salience: float = 0.4  # reported speech, when the question asks what someone said
     mmr_lambda: float = 0.7
     novelty_weight: float = 0.3  # bonus for figures and names no chosen piece gave yet (stated, untuned)
@@ -41,6 +44,12 @@ class SynthesisSettings:
     # the lead line of a one-article answer to a question quoting that article's title names it "this article"
     # (with date and place) instead of repeating the title the reader typed (eval/README.md, issue 11g)
     short_lead: bool = True
+    # ... and for a pure summary question, reads "Bài này (date, place) đưa tin:" (eval/README.md, issue 11k)
+    terse_lead: bool = True
+    # a pure summary's bullets quote their sentence without the end clauses that add no figure, name or decision
+    # (rag.answer.compress; eval/README.md, issue 11k)
+    summary_compress: bool = True
+    summary_captions: bool = True  # ... and may quote a photo caption without its credit (rag.answer.compress)
     duplicate_overlap: float = 0.8
     max_bullets: int = 8
     min_bullets: int = 3

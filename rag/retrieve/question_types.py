@@ -74,6 +74,16 @@ _CHANGE_BETWEEN = (r"\b(?:thay doi|bien dong|tang giam|chuyen bien) (?:\w+ ){0,3
 # opening the question or a clause of it: not the relative "which" ("the boundaries to which individuals … adhere")
 _WHICH_PEOPLE = (r"(?:^|[,;:] ?)which (?:[\w-]+,? (?:and |or )?){0,3}?(?:leaders|officials|people|persons|members|cadres"
                  r"|individuals|officers|ministers|deputies|delegates)")
+# "What happened when the Chairman met the delegation?": "when" joins a clause about a meeting, and the question asks
+# what the meeting brought (a report), not for a date. Only with a verb of meeting, visiting or receiving (the events
+# of official news): "What happened when cyanobacteria was assimilated?" asks for one consequence (XQuAD).
+_MEETING_VERBS = (r"(?:met|meets|meet|visited|visits|visit|received|receives|welcomed|hosted|hosts|held talks"
+                  r"|gap|gap go|tiep don|tiep doan|tiep xuc|den tham|sang tham|tham hoi|lam viec voi|hoi dam|hoi kien)")
+# (not a bare "tiep" or "tham": "tiếp tục", "tham gia", "tham nhũng" fold to them too)
+# (the meeting verb is a lookahead: only the opening words are cue words, the rest names the topic)
+_HAPPENED_AT_MEETING = (rf"\bwhat (?:happened|took place|went on) (?:when|as|while|after)\b(?=.{{0,120}}?\b{_MEETING_VERBS}\b)"
+                        rf"|\b(?:dieu|chuyen|nhung) gi (?:da )?(?:xay ra|dien ra) (?:khi|trong khi|sau khi)\b"
+                        rf"(?=.{{0,120}}?\b{_MEETING_VERBS}\b)")
 _QUESTION_WORDS_ONLY = (_PLURAL_WH_ANYWHERE, _FUTURE_PLURAL_WH, _REPORTED_PLURAL_WH, _FUTURE_HOW)
 
 
@@ -108,6 +118,7 @@ _CUES: tuple[tuple[str, str], ...] = (
         rf"\bwhich {_PLACE_NOUN} (?:are|were|does|do)\b", rf"\bwhat {_PLACE_NOUN} (?:are|were|does|do)\b",
     ))),
     ("comparison", _CHANGE_BETWEEN),
+    ("report", _HAPPENED_AT_MEETING),
     ("comparison", r"\b(?:so sanh|doi chieu|khac nhau|khac gi|giong nhau|khac biet|hon hay kem"
                    r"|compare|compared|comparison|differ|difference|differences|versus|vs)\b"),
     ("plan", r"\b(?:nhiem vu|phuong huong|ke hoach|muc tieu|chi tieu|du kien|dinh huong|trong tam|giai phap"
@@ -160,8 +171,8 @@ def question_type(question: str, answer_type: str = "other") -> str:
     for name, pattern in _CUES:
         if not re.search(pattern, folded):
             continue
-        if name in ("collection", "comparison"):
-            return name
+        if name in ("collection", "comparison") or pattern == _HAPPENED_AT_MEETING:
+            return name  # (the "when" of "what happened when … met" is no date question)
         if answer_type in _FACTOID_ANSWER_TYPES and not MULTI_POINT.search(folded):
             return "factoid"
         if answer_type == "person" and name != "list" and not MULTI_POINT.search(folded):

@@ -91,6 +91,18 @@ def folded_syllables(text: str) -> list[str]:
     return [_fold_word(w) for w in _WORD.findall(text)]
 
 
+
+# The shape of a written Vietnamese syllable once accents are gone (the orthography's onsets, a vowel nucleus of
+# one to three letters, and its codas): "nguyen", "thanh", "minh" have it; most English words do not ("city",
+# "people", "committee", "chairman": an onset or coda Vietnamese spelling has no place for). Used to tell the
+# Vietnamese part of a capitalised run in an English question ("Committee Chairman Nguyễn Thành Phong").
+_SYLLABLE_SHAPE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+
+
+def has_syllable_shape(word: str) -> bool:
+    """Whether a word could be written Vietnamese syllable (accents aside): 'Phong' yes, 'City' no."""
+    return bool(_SYLLABLE_SHAPE.fullmatch(fold(word)))
+
 # English words that are not also Vietnamese syllables once accents are gone ("to", "do", "an" are).
 _EN_MARKERS = frozenset(
     """what which who whom whose when where why how many much did does is are was were the of and

@@ -213,10 +213,11 @@ def test_a_question_quoting_the_title_gets_a_lead_line_without_repeating_it(pipe
     named = next(iter(pipeline.generator.index.articles.values()))
     quoted = pipeline.answer(f"Bài báo “{named.title}” đưa tin gì?")
     lead = quoted.text.splitlines()[0]
-    assert lead.startswith("Theo bài này") and named.title not in lead
+    # issue 11k: a pure summary's lead line is terse, "Bài này (date, place) đưa tin:"
+    assert lead.startswith("Bài này") and lead.endswith("đưa tin:") and named.title not in lead
     _check_bullets(quoted)
     english = pipeline.answer(f"What does the article “{named.title}” report?").text.splitlines()[0]
     # (the language of the answer follows the question's detected language; the quoted title is Vietnamese)
-    assert english.startswith(("From this article", "Theo bài này")) and named.title not in english
+    assert english.startswith(("This article", "Bài này")) and named.title not in english
     plain = pipeline.answer("What did Tháp Mười report in 2021?").text.splitlines()[0]
     assert "“" in plain  # the title, quoted
