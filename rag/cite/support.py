@@ -27,6 +27,7 @@ from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import ABBREVIATIONS, contains_phrase, match_form, match_syllables, sentence_language
+from rag.cite.context import context_forms, text_form
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
@@ -129,7 +130,7 @@ class SupportChecker:
             content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
-        coverage, local = self._coverage(content, passages, relevant, best)
+        coverage, local = self._coverage(claim, content, passages, relevant, best)
         reasons += _strength_reasons(claim, language, relevant)
         measures: dict[str, list[float]] = {}
         reasons += self._attribution_of_terms(claim, language, facts, passages, relevant, best, seq, neighbour, unsaid,
@@ -303,8 +304,8 @@ class SupportChecker:
         words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
                                                                       match_form(part))).split()
                               if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
-        # the source's title · date · place count too: an answer may name the article it quotes ("Theo bài “…”")
-        context = [p.form for p in passages] + [match_form(p.header) for p in passages if p.header]
+        # the source's context supports the names, place and date it states, not its other words (context.py)
+        context = _wording_forms(passages, claim)
         measures["parts"] = [share for _, share in segment_coverages(claim, context, words, s.min_segment_words)]
         uncovered = uncovered_segments(claim, context, words, s.min_segment_words, s.min_segment_coverage)
         for part in uncovered:
@@ -318,7 +319,7 @@ class SupportChecker:
         named = unsaid | {w for n in facts.names for w in n.split()}
         local_words = lambda part: [w for w in words(part) if w not in _ABBREVIATION_FORMS and w not in named]  # noqa: E731
         if near and s.min_local_segment_coverage > 0:
-            local_parts = segment_coverages(claim, near + [match_form(p.header) for p in passages if p.header],
+            local_parts = segment_coverages(claim, near + _context_forms(passages, claim),
                                             local_words, s.min_local_segment_words)
             measures["local_parts"] = [share for _, share in local_parts]
             for part, share in local_parts if not uncovered else ():
@@ -357,12 +358,13 @@ class SupportChecker:
         return top if top is not None and gain(top) >= self.settings.min_neighbour_gain else None
 
     @staticmethod
-    def _coverage(content, passages: Sequence[Passage], relevant: list[Clause], best: Clause | None) -> tuple[float, float]:
+    def _coverage(claim: str, content, passages: Sequence[Passage], relevant: list[Clause], best: Clause | None) -> tuple[float, float]:
         if not content:
             return 1.0, 1.0
-        found = sum(1 for g in content if any(contains_phrase(p.form, a) for p in passages for a in g))
+        forms = _wording_forms(passages, claim)
+        found = sum(1 for g in content if any(contains_phrase(f, a) for f in forms for a in g))
         local_syllables = frozenset().union(*(c.syllables for c in relevant + ([best] if best else [])),
-                                            *(frozenset(match_syllables(p.header)) for p in passages))
+                                            *(frozenset(f.split()) for f in _context_forms(passages, claim)))
         return found / len(content), overlap(content, local_syllables) / len(content)
 
     def _similarity(self, claim: str, texts: list[str]) -> float | None:
@@ -418,6 +420,16 @@ def _without_cited_title(claim: str, passages: Sequence[Passage]) -> str:
 # Units of time (match forms): a number before one measures a period ("6 tháng", "2 năm", "3 quý").
 _PERIOD_UNITS = frozenset({"thang", "nam", "ngay", "quy", "tuan", "gio", "months", "month", "years", "year",
                            "days", "weeks", "quarters"})
+
+
+def _context_forms(passages: Sequence[Passage], claim: str) -> list[str]:
+    """What each source's context may support in the wording checks of this sentence (rag/cite/context.py)."""
+    return context_forms(claim, [p.header for p in passages if p.header])
+
+
+def _wording_forms(passages: Sequence[Passage], claim: str) -> list[str]:
+    """The passages' text, and what their context may support, as the wording checks read them."""
+    return [text_form(p.text) for p in passages] + _context_forms(passages, claim)
 
 
 def _moved_words(contexts, clauses: list[Clause], min_syllables: int) -> list[str]:
