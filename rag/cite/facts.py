@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rag.cite.text import contains_phrase, english_vocabulary, match_form
 from rag.text.names import NOT_PEOPLE, SURNAMES
 from rag.text.places import admin_names_in
-from rag.text.vietnamese import fold, normalize
+from rag.text.vietnamese import fold, has_syllable_shape, normalize
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -156,12 +156,6 @@ _GENERIC_LEAD = frozenset(
 )
 
 
-# The shape of a Vietnamese syllable, accents folded: onset, one to three vowels, a final consonant or glide.
-# "Minh", "Long", "Văn" have it; "District", "Party", "said" do not.
-_VIETNAMESE_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
-                                  r"(?:ng|nh|ch|[cmnpt])?")
-
-
 def find_names(text: str, language: str = "vi") -> list[NameSpan]:
     """Runs of two or more capitalised words ('Tháp Mười', 'Trần Văn Hưng'), split where a person's name
     follows a place ('Tháp Mười Trần Văn Hưng'). In English, English words are not names ('Cao Lãnh
@@ -177,7 +171,7 @@ def find_names(text: str, language: str = "vi") -> list[NameSpan]:
         # A given name after a Vietnamese surname stays a name even when the glossary holds it as an English
         # key's word ("Minh" of "Ho Chi Minh"): "Nguyễn Văn Vũ Minh asked" names one person of four syllables.
         given_name = (continues and runs[-1][0].group(0) in SURNAMES and len(runs[-1]) < 4
-                      and _VIETNAMESE_SYLLABLE.fullmatch(fold(word)) is not None)  # not "Cao Lãnh District"
+                      and has_syllable_shape(word))  # not "Cao Lãnh District" ("District" has no syllable's shape)
         if capital and word.lower() in vocabulary and not given_name:
             capital = False
         if capital and continues:

@@ -91,7 +91,6 @@ def folded_syllables(text: str) -> list[str]:
     return [_fold_word(w) for w in _WORD.findall(text)]
 
 
-
 # The shape of a written Vietnamese syllable once accents are gone (the orthography's onsets, a vowel nucleus of
 # one to three letters, and its codas): "nguyen", "thanh", "minh" have it; most English words do not ("city",
 # "people", "committee", "chairman": an onset or coda Vietnamese spelling has no place for). Used to tell the
@@ -102,6 +101,7 @@ _SYLLABLE_SHAPE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpr
 def has_syllable_shape(word: str) -> bool:
     """Whether a word could be written Vietnamese syllable (accents aside): 'Phong' yes, 'City' no."""
     return bool(_SYLLABLE_SHAPE.fullmatch(fold(word)))
+
 
 # English words that are not also Vietnamese syllables once accents are gone ("to", "do", "an" are).
 _EN_MARKERS = frozenset(
