@@ -37,7 +37,7 @@ SPEECH_QUESTION = re.compile(r"\b(noi gi|noi the nao|phat bieu gi|cho biet gi|y 
 # speech, which is in the next clause: quoted alone it says nothing.
 SPEECH_FRAME = re.compile(r"(?<!\w)(nói|cho biết|khẳng định|cho rằng|nhấn mạnh|thông tin|trao đổi với [^,.;:]{0,30})\W*$", re.I)
 # Photo and video credits close captions ("… - Ảnh: TỰ TRUNG"): a caption is not a point of the article.
-CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip)\s*:")
+CREDIT = re.compile(r"(?<!\w)(Ảnh|Video|Clip|Đồ họa|Đồ hoạ|Infographic)\s*:")
 
 def context_years(article_text: str) -> list[tuple[str, tuple[int, ...]]]:
     """Each sentence of an article with the years it speaks about: those it names, else the last year

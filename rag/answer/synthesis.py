@@ -415,7 +415,12 @@ class Synthesiser:
         firsts: dict[str, Hit] = {}
         for h in hits:
             firsts.setdefault(h.chunk.article_id, h)
-        return [("", h, plan.years) for h in list(firsts.values())[:2]]
+        best = list(firsts.values())[:2]
+        margin = self.settings.comparison_margin
+        if len(best) == 2 and None not in (best[0].dense_score, best[1].dense_score) and \
+                best[1].dense_score < best[0].dense_score - margin:
+            return [("", best[0], plan.years)]  # two things of one article: the runner-up is on another subject
+        return [("", h, plan.years) for h in best]
 
     def _display(self, key: str) -> str:
         """The written form of a folded place key ('thap muoi' -> 'Tháp Mười')."""
@@ -487,6 +492,11 @@ class Synthesiser:
             plan = replace(plan, question_type="report")
             kind = "report"
         hits = self._named_first(plan, hits)
+        if kind == "comparison" and len(self._sides(plan, hits)) == 1:
+            # both things compared are in one article (two periods of one person's career, two cases of one
+            # affair): that article answers it, with a report's bullets, not beside an article on another subject
+            plan = replace(plan, question_type="report")
+            kind = "report"
         if not self._covered(plan, hits, vector):
             return Draft(decline_text(plan), (), False)
         by_row = {h.row: h for h in hits}

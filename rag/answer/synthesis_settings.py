@@ -87,4 +87,8 @@ class SynthesisSettings:
     focus_model: str = ""  # another fit's JSON, to compare fits (cross-validation folds)
     focus_hand_share: float = 1.0  # 1: the learned score is added to the hand-set one (for the pieces it admits)
     focus_collect: bool = False  # a benchmark's run: score every piece by hand, features recorded (Synthesiser.trace)
+    # a comparison with no two places or years to split on sets the runner-up article beside the best only when its
+    # dense score is this close (else both things are in the best one); the spent sets gave the same recall for
+    # 0.01-0.03 and less for 0.05 (stop 21, eval/README), so the middle of that range
+    comparison_margin: float = 0.02
     digest_margin: float = 0.03  # a digest without place/year takes articles this close to the best (dense score)
