@@ -13,6 +13,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from rag.answer.compress import CONNECTIVE
 from rag.cite.attribution import (head_office_reasons, negation_reasons, office_reasons, order_reasons,
                                   quantifier_reasons, range_reasons, role_reasons, segment_coverages, slot_reasons,
                                   uncovered_segments)
@@ -79,6 +80,13 @@ class Verdict:
     features: Mapping[str, float] | None = None
 
 
+def _without_connective(claim: str) -> str:
+    """The claim without a leading discourse connective ("Theo đó, …", "Nhân dịp này, …"): it links the sentence
+    to the one before and states no fact, so the passage need not repeat it (the answerer's list of them)."""
+    lead = CONNECTIVE.match(claim)
+    return claim[lead.end():] if lead and claim[lead.end():].strip() else claim
+
+
 def claim_text(sentence: str) -> str:
     """The sentence without its [n] markers."""
     return strip_markers(sentence)
@@ -105,6 +113,7 @@ class SupportChecker:
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
         claim = normalize(claim_text(sentence))  # decomposed (NFD) text would split words at every accent
         claim = _without_cited_title(claim, passages)
+        claim = _without_connective(claim)
         language = sentence_language(claim)
         claim = digits_for_words(claim, english=language == "en")
         if not passages:
