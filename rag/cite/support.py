@@ -314,9 +314,10 @@ class SupportChecker:
             reasons += order_reasons(claim, best.text, " ".join(p.text for p in passages))
         # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words;
         # nor is a place bare text leaves unstated (only noted)
-        words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
-                                                                      match_form(part))).split()
-                              if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
+        def words(part: str) -> list[str]:
+            form = re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ", match_form(part))
+            form = _SHARE_WORDS.sub(" ", _GENERIC_UNIT.sub(" ", form))
+            return [w for w in form.split() if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
         # the source's context supports the names, place and date it states, not its other words (context.py)
         context = _wording_forms(passages, claim)
         measures["parts"] = [share for _, share in segment_coverages(claim, context, words, s.min_segment_words)]
@@ -415,6 +416,9 @@ _ABBREVIATION_FORMS = frozenset(match_form(k).split()[0] for k in ABBREVIATIONS 
 # Vietnamese classifiers that count without naming what is counted ("khai trừ 5 trường hợp", "36 người",
 # "120 lượt"): the passage may give the count bare or with the noun itself, so they are not asked of its words.
 _GENERIC_UNIT = re.compile(r"(?<=\d) (?:truong hop|nguoi|luot|dong chi)(?!\w)")
+# ... nor the words of a share between its two counts ("52.342 trên tổng số 54.731" is "52.342/54.731", which a
+# match form writes without its slash); the counts themselves stay facts.
+_SHARE_WORDS = re.compile(r"(?<=\d) (?:tren|trong)(?: tong)?(?: so)?(?= \d)")
 
 
 # "Theo bài “<title>” (19/8/2022, Tháp Mười): ..." names the article it quotes (the extractive answerer writes

@@ -225,3 +225,15 @@ def test_the_words_that_introduce_a_place_or_year_are_part_of_the_fact(checker, 
     # an invented clause beside them still fails
     invented = sentence.replace(" [1].", ", đồng thời khởi công xây dựng trụ sở mới của xã [1].")
     assert not verdict(checker, invented, passage).supported
+
+
+def test_a_share_written_in_words_is_the_share_written_with_a_slash(checker):
+    """'1.204 trên tổng số 1.310 hộ' is '1.204/1.310 hộ': the words of the share are not wording the passage must
+    repeat (spent unseen pairs 16, u16-27, a true paraphrase failed on 'trên tổng số')."""
+    passage = "Qua rà soát, vận động hộ gia đình tham gia mô hình tự quản, kết quả có 1.204/1.310 hộ tham gia (đạt 91,9%)."
+    for words in ("trên tổng số", "trên", "trong tổng số"):
+        sentence = f"Nhờ vận động hộ gia đình tham gia mô hình tự quản, đã có 1.204 {words} 1.310 hộ tham gia, đạt 91,9% [1]."
+        assert verdict(checker, sentence, passage).supported, (words, verdict(checker, sentence, passage).reasons)
+    # ... and the share is still a fact: other counts fail
+    assert not verdict(checker, "Nhờ vận động hộ gia đình tham gia mô hình tự quản, đã có 1.240 trên tổng số 1.310 "
+                                "hộ tham gia, đạt 91,9% [1].", passage).supported
