@@ -44,7 +44,7 @@ def compress(text: str, known: set[str] = frozenset(), min_words: int = 6) -> st
     connective = CONNECTIVE.match(text)
     if connective and len(text[connective.end():].split()) >= min_words:
         text = text[connective.end():]
-    spans = clause_spans(text, long_words=0)
+    spans = clause_spans(text, long_words=0, keep_appositions=False)
     if not spans:
         return text
     new = [facts_in(text[a:b]) - known for a, b in spans]

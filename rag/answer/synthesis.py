@@ -183,7 +183,8 @@ class Synthesiser:
                 # own (a cut that isolates a fact; a generic clause reads better in its sentence). They
                 # share the unit's vector: relevance is the sentence's, salience and length their own. For a
                 # plan, a clause stating a task (an order, rag.answer.mood, or a forward word) stands alone too.
-                cut = [c for c in (clauses(text, s.clause_words) if s.clause_words else [])
+                cut = [c for c in (clauses(text, s.clause_words, keep_appositions=s.clause_appositions)
+                                    if s.clause_words else [])
                        if specifics(c) or DECISION.search(c.lower())
                        or (kind == "plan" and s.plan_clauses and (is_directive(c) or _FORWARD.search(c.lower())))]
                 for piece_text in [text] + cut:

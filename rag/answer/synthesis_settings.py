@@ -57,6 +57,10 @@ class SynthesisSettings:
     words_total: int = 300
     max_piece_words: int = 60
     clause_words: int = 20  # sentences longer than this are also offered cut into clauses (0: never)
+    # no clause cut at the commas of an apposition ("ông X, Bí thư …, Chủ tịch …, xác nhận …": rag.answer.clauses):
+    # a bullet never quotes a name without its verb or an office alone (stop 21, for readers; it costs some recall
+    # on the spent sets, eval/README "Stop 21 (lead)")
+    clause_appositions: bool = True
     length_weight: float = 2.0  # penalty per word, as a share of max_piece_words: denser pieces first
     min_piece_words: int = 6
     max_articles: int = 4

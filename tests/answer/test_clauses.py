@@ -40,3 +40,20 @@ def test_a_full_stop_that_lost_its_space_ends_a_clause_but_an_abbreviation_does_
     parts = clauses(sentence)
     assert any(p.startswith("Thực hiện tốt Kết luận số 96") for p in parts)
     assert not any(p.startswith("HCM") for p in parts)
+
+
+def test_an_office_beside_a_name_stays_with_it_and_with_its_verb():
+    # invented sentence: the comma before each office sets it beside the name (an apposition), and the comma after
+    # the last office closes it; a cut there would quote "ông Lê Văn Tâm" without what he did, or an office alone
+    sentence = ("Tại kỳ họp HĐND huyện ngày 5/8, ông Lê Văn Tâm, Phó Bí thư Huyện ủy, Chủ tịch UBND huyện, cho biết "
+                "huyện đã hoàn thành 12 chỉ tiêu và giải ngân 95% vốn đầu tư công")
+    parts = clauses(sentence)
+    assert not any(p.endswith("Lê Văn Tâm") or p.startswith(("Phó Bí thư", "Chủ tịch")) for p in parts)
+    assert not any(p.startswith("cho biết") for p in parts)
+
+
+def test_apposition_commas_may_still_be_cut_when_asked():
+    sentence = ("Chỉ định ông Trần Văn Bình, nguyên Phó Chủ tịch UBND quận 3 tham gia Ban chấp hành, giữ chức Phó bí thư "
+                "Quận ủy quận 3 nhiệm kỳ 2020-2025 theo đề nghị của Ban Tổ chức")
+    assert not any(p.startswith("nguyên Phó Chủ tịch") for p in clauses(sentence))
+    assert any(p.startswith("nguyên Phó Chủ tịch") for p in clauses(sentence, keep_appositions=False))
