@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.cite.context import ADMIN_WORDS
 from rag.cite.text import contains_phrase, match_form
 from rag.text.vietnamese import fold, normalize
 
@@ -19,6 +20,11 @@ _ROLE_HEADS = ("tong bi thu", "bi thu", "chu tich", "tong giam doc", "giam doc",
                "chanh van phong", "tu lenh", "chi huy truong", "hieu truong", "tong cuc truong", "chu nhiem")
 _ROLE = re.compile(r"(?<!\w)(pho |thu )?(" + "|".join(sorted(_ROLE_HEADS, key=len, reverse=True)) + r")(?!\w)")
 _ROLE_REACH = 10  # syllables around a name where its title is written ("Phó Bí thư Huyện ủy X", "X, Bí thư ...")
+# Before a name, an office is its title when at most this many words other than a body's (rag.cite.context's
+# ADMIN_WORDS: "thường trực", "huyện ủy", "UBND ủy ban nhân dân huyện") stand between them: the place of the body
+# ("Bí thư Huyện ủy Tháp Mười X", "Chủ tịch UBND tỉnh Bà Rịa Vũng Tàu X"), looked for up to _TITLE_BEFORE syllables.
+_TITLE_GAP = 4
+_TITLE_BEFORE = 18
 
 # A negator is a word of its own: "không gian", "không khí", "hàng không" are nouns, "không chỉ ... mà còn"
 # and "không ngừng" affirm.
@@ -52,9 +58,10 @@ def person_roles(form: str, person: str) -> list[tuple[str, bool]]:
     HU- Chủ tịch UBND huyện": one person may hold two offices)."""
     out = []
     for m in _mentions(form, person):
-        before = " ".join(form[:m.start()].split()[-_ROLE_REACH:])
+        before = " ".join(form[:m.start()].split()[-_TITLE_BEFORE:])
         after = _after_name(form, m, _ROLE_REACH)
-        found = [r for r in _ROLE.finditer(before) if len(before[r.end():].split()) <= 4]
+        found = [r for r in _ROLE.finditer(before)
+                 if sum(w not in ADMIN_WORDS for w in before[r.end():].split()) <= _TITLE_GAP]
         roles = found[-1:] + list(_ROLE.finditer(after))
         out.extend((r.group(2), r.group(1) is not None) for r in roles)
     return out

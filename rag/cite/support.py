@@ -13,6 +13,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from rag.answer.compress import CONNECTIVE
 from rag.cite.attribution import (head_office_reasons, negation_reasons, office_reasons, order_reasons,
                                   quantifier_reasons, range_reasons, role_reasons, segment_coverages, slot_reasons,
                                   uncovered_segments)
@@ -27,7 +28,7 @@ from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import ABBREVIATIONS, contains_phrase, match_form, match_syllables, sentence_language
-from rag.cite.context import context_forms, text_form
+from rag.cite.context import context_forms, fact_leads, text_form
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
@@ -79,6 +80,13 @@ class Verdict:
     features: Mapping[str, float] | None = None
 
 
+def _without_connective(claim: str) -> str:
+    """The claim without a leading discourse connective ("Theo đó, …", "Nhân dịp này, …"): it links the sentence
+    to the one before and states no fact, so the passage need not repeat it (the answerer's list of them)."""
+    lead = CONNECTIVE.match(claim)
+    return claim[lead.end():] if lead and claim[lead.end():].strip() else claim
+
+
 def claim_text(sentence: str) -> str:
     """The sentence without its [n] markers."""
     return strip_markers(sentence)
@@ -105,6 +113,7 @@ class SupportChecker:
     def check(self, sentence: str, passages: Sequence[Passage]) -> Verdict:
         claim = normalize(claim_text(sentence))  # decomposed (NFD) text would split words at every accent
         claim = _without_cited_title(claim, passages)
+        claim = _without_connective(claim)
         language = sentence_language(claim)
         claim = digits_for_words(claim, english=language == "en")
         if not passages:
@@ -126,8 +135,12 @@ class SupportChecker:
         reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
         # the words of a place the source does not state are not asked of it either
         unsaid = frozenset(w for n in notes if n.startswith("place '") for w in n.split("'")[1].split())
+        # ... nor the words that introduce a place or year ("Huyện ủy Mỹ Lộc", "năm 2024"): part of the fact
+        unsaid |= fact_leads(match_form(claim), [match_form(n) for n in admin_names_in(claim)
+                                                 + provinces_in(claim, capitalised=True)]
+                             + [n.split("'")[1] for n in notes if n.startswith("place '")])
         if unsaid:
-            content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
+            content = [g for g in content if not all(w in unsaid for w in g)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(claim, content, passages, relevant, best)
@@ -301,9 +314,10 @@ class SupportChecker:
             reasons += order_reasons(claim, best.text, " ".join(p.text for p in passages))
         # a quantifier ("tất cả 91 ấp" for "91/91 ấp") is judged by quantifier_reasons, not asked of the words;
         # nor is a place bare text leaves unstated (only noted)
-        words = lambda part: [w for w in _GENERIC_UNIT.sub(" ", re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ",  # noqa: E731
-                                                                      match_form(part))).split()
-                              if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
+        def words(part: str) -> list[str]:
+            form = re.sub(r"(?<!\w)(?:tat ca|toan bo|moi)(?!\w)", " ", match_form(part))
+            form = _SHARE_WORDS.sub(" ", _GENERIC_UNIT.sub(" ", form))
+            return [w for w in form.split() if w not in FUNCTION_WORDS and not w.isdigit() and w not in unsaid]
         # the source's context supports the names, place and date it states, not its other words (context.py)
         context = _wording_forms(passages, claim)
         measures["parts"] = [share for _, share in segment_coverages(claim, context, words, s.min_segment_words)]
@@ -402,6 +416,9 @@ _ABBREVIATION_FORMS = frozenset(match_form(k).split()[0] for k in ABBREVIATIONS 
 # Vietnamese classifiers that count without naming what is counted ("khai trừ 5 trường hợp", "36 người",
 # "120 lượt"): the passage may give the count bare or with the noun itself, so they are not asked of its words.
 _GENERIC_UNIT = re.compile(r"(?<=\d) (?:truong hop|nguoi|luot|dong chi)(?!\w)")
+# ... nor the words of a share between its two counts ("52.342 trên tổng số 54.731" is "52.342/54.731", which a
+# match form writes without its slash); the counts themselves stay facts.
+_SHARE_WORDS = re.compile(r"(?<=\d) (?:tren|trong)(?: tong)?(?: so)?(?= \d)")
 
 
 # "Theo bài “<title>” (19/8/2022, Tháp Mười): ..." names the article it quotes (the extractive answerer writes

@@ -179,3 +179,61 @@ def test_an_english_sentence_keeps_a_four_syllable_vietnamese_name():
     # ... but an English word after a surname-like place name is not a given name ("Cao" is also a surname)
     names = find_names("The Cao Lãnh District Party Committee admitted 120 members [1]", "en")
     assert [n.text for n in names] == ["Cao Lãnh"]
+
+
+@pytest.mark.parametrize("wrong, passage", [
+    ("Phó Bí thư Thường trực Tỉnh ủy Nam Định Lê Văn Hòa phát biểu chỉ đạo hội nghị [1].",
+     "Tại hội nghị, Bí thư Tỉnh ủy Nam Định, Lê Văn Hòa phát biểu chỉ đạo hội nghị."),
+    ("Phó Chủ tịch UBND huyện Mỹ Lộc Phạm Văn Long dự lễ khánh thành cầu [1].",
+     "Chủ tịch UBND huyện Mỹ Lộc Phạm Văn Long dự lễ khánh thành cầu."),
+])
+def test_a_deputy_given_to_a_head_named_after_a_long_body_fails(checker, wrong, passage):
+    """The office and the name may stand a whole body and place apart ('Phó Bí thư Thường trực Tỉnh ủy Nam Định
+    X', 'Chủ tịch UBND huyện Mỹ Lộc X': the match form writes UBND with its expansion); the words between them that
+    name a body do not push the office out of reach (spent unseen pairs 16, u16-13, passed in every form)."""
+    assert any("is not 'deputy" in r for r in verdict(checker, wrong, passage).reasons), verdict(checker, wrong, passage)
+    right = wrong.replace("Phó Bí thư Thường trực", "Bí thư").replace("Phó Chủ tịch", "Chủ tịch")
+    assert verdict(checker, right, passage).supported, verdict(checker, right, passage).reasons
+
+
+@pytest.mark.parametrize("lead", ["Nhân dịp này, ", "Theo đó, ", "Bên cạnh đó, "])
+def test_a_leading_discourse_connective_is_not_wording_to_find(checker, lead):
+    """'Nhân dịp này, …' links a sentence to the one before and states no fact (rag.answer.compress.CONNECTIVE);
+    the passage need not repeat it (spent unseen pairs 15 and 16, u16-01: a true sentence failed on it)."""
+    passage = "Hội nghị đã trao giấy khen cho 12 tập thể và 25 cá nhân có thành tích xuất sắc trong năm 2022."
+    sentence = lead + "hội nghị đã trao giấy khen cho 12 tập thể và 25 cá nhân có thành tích xuất sắc [1]."
+    assert verdict(checker, sentence, passage).supported, verdict(checker, sentence, passage).reasons
+    # ... but only a connective: other leading words are still asked of the passage
+    invented = "Nhân dịp kỷ niệm ngày thành lập Đảng, " + sentence[len(lead):]
+    assert not verdict(checker, invented, passage).supported
+
+
+@pytest.mark.parametrize("sentence", [
+    "Năm 2022, Huyện ủy Trực Ninh kết nạp bốn mươi hai đảng viên mới [1].",  # the body written before the place
+    "Qua kiểm tra năm 2022 ở huyện Trực Ninh, các chi bộ cơ bản thực hiện tốt nội dung được kiểm tra [1].",  # "năm", "huyện"
+])
+def test_the_words_that_introduce_a_place_or_year_are_part_of_the_fact(checker, sentence):
+    """'Huyện ủy Trực Ninh', 'năm 2022', 'ở huyện Trực Ninh': the year and place are checked as facts (bare text
+    leaves them unstated: only noted; a header supports them), so the words that introduce them are not wording
+    the passage's clauses must repeat (spent unseen pairs 16, u16-34 and u16-28, true sentences failed)."""
+    passage = ("Kết nạp 42 đảng viên mới, tặng huy hiệu đảng cho 120 đảng viên. Kết quả cho thấy, các chi bộ cơ bản "
+               "thực hiện tốt nội dung được kiểm tra, một số hạn chế đã được góp ý.")
+    v = verdict(checker, sentence, passage)
+    assert v.supported and any("not stated in the source" in n for n in v.notes), v.reasons
+    v = verdict(checker, sentence, passage, "Huyện Trực Ninh tổng kết công tác xây dựng Đảng · 2022-12-30 · Nam Định")
+    assert v.supported, v.reasons
+    # an invented clause beside them still fails
+    invented = sentence.replace(" [1].", ", đồng thời khởi công xây dựng trụ sở mới của xã [1].")
+    assert not verdict(checker, invented, passage).supported
+
+
+def test_a_share_written_in_words_is_the_share_written_with_a_slash(checker):
+    """'1.204 trên tổng số 1.310 hộ' is '1.204/1.310 hộ': the words of the share are not wording the passage must
+    repeat (spent unseen pairs 16, u16-27, a true paraphrase failed on 'trên tổng số')."""
+    passage = "Qua rà soát, vận động hộ gia đình tham gia mô hình tự quản, kết quả có 1.204/1.310 hộ tham gia (đạt 91,9%)."
+    for words in ("trên tổng số", "trên", "trong tổng số"):
+        sentence = f"Nhờ vận động hộ gia đình tham gia mô hình tự quản, đã có 1.204 {words} 1.310 hộ tham gia, đạt 91,9% [1]."
+        assert verdict(checker, sentence, passage).supported, (words, verdict(checker, sentence, passage).reasons)
+    # ... and the share is still a fact: other counts fail
+    assert not verdict(checker, "Nhờ vận động hộ gia đình tham gia mô hình tự quản, đã có 1.240 trên tổng số 1.310 "
+                                "hộ tham gia, đạt 91,9% [1].", passage).supported
