@@ -17,17 +17,8 @@ import re
 
 from rag.answer.clauses import clause_spans
 from rag.answer.salience import CREDIT, DECISION, capitalised_names
-from rag.text.vietnamese import fold
+from rag.text.vietnamese import CONNECTIVE, fold
 
-# Discourse connectives that open a Vietnamese news sentence and link it to the one before ("Theo đó, …" = "under
-# it, …"), which a bullet no longer follows. Only with their comma: "Đồng thời tổ chức …" starts a clause whose verb
-# needs its subject, and "Trước đó, …" / "Sau đó, …" say when, which a reader may need; "Nhân dịp này, …" (on this
-# occasion) points back to the event of the sentence before, and names none. The citation checker reads the list
-# too: a leading connective states no fact a passage must repeat (rag/cite/support.py).
-CONNECTIVE = re.compile(r"^(?:theo đó|cụ thể|bên cạnh đó|ngoài ra|đồng thời|trong khi đó|tuy nhiên|do đó|vì vậy|"
-                        r"vì thế|do vậy|bởi vậy|như vậy|qua đó|từ đó|nhờ đó|mặt khác|nhìn chung|tóm lại|hơn nữa|"
-                        r"thêm vào đó|bên cạnh những kết quả đạt được|với ý nghĩa đó|trên cơ sở đó|"
-                        r"nhân dịp này|nhân dịp đó|dịp này),\s+", re.I)
 _NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,/]\d+)*%?(?![\w])")
 
 

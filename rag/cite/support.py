@@ -13,7 +13,6 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from rag.answer.compress import CONNECTIVE
 from rag.cite.attribution import (head_office_reasons, negation_reasons, office_reasons, order_reasons,
                                   quantifier_reasons, range_reasons, role_reasons, segment_coverages, slot_reasons,
                                   uncovered_segments)
@@ -25,7 +24,7 @@ from rag.cite.reworded import WORDING, flagged_parts, only_wording, reworded_sco
 from rag.cite.verifier import Verifier, default_verifier
 from rag.embed.registry import Embedder
 from rag.text.places import admin_names_in, provinces_in
-from rag.text.vietnamese import normalize
+from rag.text.vietnamese import CONNECTIVE, normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import ABBREVIATIONS, contains_phrase, match_form, match_syllables, sentence_language
 from rag.cite.context import context_forms, fact_leads, text_form

@@ -210,3 +210,14 @@ def lexical_tokens(text: str, *, segment: bool = True) -> list[str]:
     if segment:
         tokens.extend(_fold_word(w) for w in segment_words(text) if "_" in w)
     return tokens
+
+
+# Discourse connectives that open a Vietnamese news sentence and link it to the one before ("Theo đó, …" = "under
+# it, …"), which a bullet no longer follows. Only with their comma: "Đồng thời tổ chức …" starts a clause whose verb
+# needs its subject, and "Trước đó, …" / "Sau đó, …" say when, which a reader may need; "Nhân dịp này, …" (on this
+# occasion) points back to the event of the sentence before, and names none. Read by rag.answer.compress (a bullet
+# drops it) and rag.cite.support (a leading connective states no fact a passage must repeat).
+CONNECTIVE = re.compile(r"^(?:theo đó|cụ thể|bên cạnh đó|ngoài ra|đồng thời|trong khi đó|tuy nhiên|do đó|vì vậy|"
+                        r"vì thế|do vậy|bởi vậy|như vậy|qua đó|từ đó|nhờ đó|mặt khác|nhìn chung|tóm lại|hơn nữa|"
+                        r"thêm vào đó|bên cạnh những kết quả đạt được|với ý nghĩa đó|trên cơ sở đó|"
+                        r"nhân dịp này|nhân dịp đó|dịp này),\s+", re.I)

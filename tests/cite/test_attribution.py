@@ -198,7 +198,7 @@ def test_a_deputy_given_to_a_head_named_after_a_long_body_fails(checker, wrong, 
 
 @pytest.mark.parametrize("lead", ["Nhân dịp này, ", "Theo đó, ", "Bên cạnh đó, "])
 def test_a_leading_discourse_connective_is_not_wording_to_find(checker, lead):
-    """'Nhân dịp này, …' links a sentence to the one before and states no fact (rag.answer.compress.CONNECTIVE);
+    """'Nhân dịp này, …' links a sentence to the one before and states no fact (rag.text.vietnamese.CONNECTIVE);
     the passage need not repeat it (spent unseen pairs 15 and 16, u16-01: a true sentence failed on it)."""
     passage = "Hội nghị đã trao giấy khen cho 12 tập thể và 25 cá nhân có thành tích xuất sắc trong năm 2022."
     sentence = lead + "hội nghị đã trao giấy khen cho 12 tập thể và 25 cá nhân có thành tích xuất sắc [1]."
