@@ -24,7 +24,7 @@ from pathlib import Path
 
 SETS = (Path("eval/synthesis.jsonl"), Path("eval/synthesis_heldout.jsonl"), Path("eval/synthesis_heldout3.jsonl"),
         Path("eval/synthesis_heldout4.jsonl"), Path("eval/synthesis_heldout5.jsonl"), Path("eval/synthesis_heldout6.jsonl"),
-        Path("eval/synthesis_heldout7.jsonl"))
+        Path("eval/synthesis_heldout7.jsonl"), Path("eval/synthesis_heldout8.jsonl"))
 VIETNEWS = Path("../shared/data/vietnews/vietnews-5000.jsonl.gz")
 
 
