@@ -54,21 +54,6 @@ def bodies_before(title_form: str, place_form: str) -> list[str]:
     return out
 
 
-_YEAR_LEAD = re.compile(r"(?<!\w)nam(?= (?:19|20)\d\d(?!\d))")
-
-
-def fact_leads(claim_form: str, places: list[str]) -> frozenset[str]:
-    """The words that only introduce a year or a place of the sentence: 'năm' before a year, the body and unit
-    words before a place ('Huyện ủy Mỹ Lộc', 'ở huyện Cao Lãnh', 'UBND tỉnh Nam Định'). The year and place are
-    checked as facts (stated, supported by the context, or noted as unstated in bare text), so the words that
-    introduce them are not wording the passage must repeat."""
-    leads = {"nam"} if _YEAR_LEAD.search(claim_form) else set()
-    for place in places:
-        for body in bodies_before(claim_form, place):
-            leads.update(body.split()[:-len(place.split())])
-    return frozenset(leads)
-
-
 @lru_cache(maxsize=4096)
 def context_form(header: str, bodies: bool = True) -> str:
     """The match form of the words of a header the wording checks may find: the persons and places its title

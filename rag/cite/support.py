@@ -27,7 +27,7 @@ from rag.text.places import admin_names_in, provinces_in
 from rag.text.vietnamese import CONNECTIVE, normalize
 from rag.cite.facts import extract_facts, find_numbers
 from rag.cite.text import ABBREVIATIONS, contains_phrase, match_form, match_syllables, sentence_language
-from rag.cite.context import context_forms, fact_leads, text_form
+from rag.cite.context import context_forms, text_form
 from rag.cite.slots import (FUNCTION_WORDS, Clause, Passage, groups, items, near_overlap, number_contexts, overlap,
                              person_contexts, rarity_among, shares)
 
@@ -134,12 +134,8 @@ class SupportChecker:
         reasons += self._fact_reasons(claim, facts, passages, relevant, notes, self.places)
         # the words of a place the source does not state are not asked of it either
         unsaid = frozenset(w for n in notes if n.startswith("place '") for w in n.split("'")[1].split())
-        # ... nor the words that introduce a place or year ("Huyện ủy Mỹ Lộc", "năm 2024"): part of the fact
-        unsaid |= fact_leads(match_form(claim), [match_form(n) for n in admin_names_in(claim)
-                                                 + provinces_in(claim, capitalised=True)]
-                             + [n.split("'")[1] for n in notes if n.startswith("place '")])
         if unsaid:
-            content = [g for g in content if not all(w in unsaid for w in g)]
+            content = [g for g in content if not (len(g) == 1 and g[0] in unsaid)]
         reasons += self._attribution_reasons(claim, seq, language, facts, clauses)
         reasons += _share_reasons(shares(seq, claim), clauses)
         coverage, local = self._coverage(claim, content, passages, relevant, best)
