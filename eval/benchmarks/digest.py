@@ -59,6 +59,12 @@ def select_articles(path: Path, n: int, skip: int = 0) -> list[dict]:
     return chosen
 
 
+def listed_ids(path: Path) -> set[str]:
+    """The record ids of a list such as eval/heldout_used_ids.txt: one a line, "#" lines are comments."""
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
 def facts_of(row: dict) -> list[str]:
     """Numbers and names of the abstract found in the body and not in the title (folded comparison)."""
     body, title = f" {fold(row['body'])} ", f" {fold(row['title'])} "
@@ -102,9 +108,12 @@ def main() -> int:
         parser.error(f"{args.vietnews} not found; pass --vietnews PATH to vietnews-5000.jsonl.gz")
     rows = select_articles(args.vietnews, args.articles, args.skip)
     if args.exclude:
-        listed = {line.strip() for line in args.exclude.read_text(encoding="utf-8").splitlines()
-                  if line.strip() and not line.startswith("#")}
+        listed = listed_ids(args.exclude)
         rows = [row for row in rows if row["id"] not in listed]
+    if not rows:
+        parser.error(f"no article left in positions {args.skip + 1}-{args.skip + args.articles}"
+                     + (f" once those listed in {args.exclude} are left out" if args.exclude else "")
+                     + "; choose another --skip/--articles")
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index or Path(tmp) / "index"
         if not (index / "manifest.json").exists():

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eval.benchmarks.digest import PARTY_OR_STATE, select_articles
+from eval.benchmarks.digest import PARTY_OR_STATE, listed_ids, select_articles
 from eval.benchmarks.vietnews_party import is_party_government
 
 USED_IDS = Path("eval/heldout_used_ids.txt")
@@ -39,8 +39,7 @@ def excluded_ids(eval_dir: Path = Path("eval"), used_ids: Path = USED_IDS) -> se
         ids.update(_VIETNEWS_ID.findall(path.read_text(encoding="utf-8")))
     if not used_ids.exists():  # leaving held-out articles in the training data must not go unnoticed
         raise SystemExit(f"{used_ids} not found; run from the repository root")
-    ids.update(line.strip() for line in used_ids.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#"))
+    ids.update(listed_ids(used_ids))
     return ids
 
 

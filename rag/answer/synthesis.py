@@ -466,12 +466,13 @@ class Synthesiser:
         texts = [" ".join(folded_syllables(f"{a.title} {a.text}")) for a in
                  {h.chunk.article_id: self.index.articles.get(h.chunk.article_id) for h in hits}.values() if a]
         names = names_an_article_can_hold(plan, question_names(_topic(plan).question))
+        # the article is found when the names the question gives are in it; a person the articles name only by
+        # the office the question gives them is left to the score test below
         missing = [n for n in names if not any(f" {spelling} " in f" {t} " for t in texts for spelling in _spellings(n))]
-        if names and not all(introduced_by_role(plan.question, n, texts) for n in missing):
-            return not missing  # the article is found when the names the question gives are in it
         if names and not missing:
             return True
-        # else a person the articles name only by the office the question gives them: the score test decides
+        if not all(introduced_by_role(plan.question, n, texts) for n in missing):
+            return False
         article_id = hits[0].chunk.article_id
         units = [u for row in self.gen._rows_of_article.get(article_id, []) for u in self.gen._units_of_row[row]]
         article = self.index.articles.get(article_id)
@@ -492,7 +493,8 @@ class Synthesiser:
             plan = replace(plan, question_type="report")
             kind = "report"
         hits = self._named_first(plan, hits)
-        if kind == "comparison" and len(self._sides(plan, hits)) == 1:
+        sides = self._sides(plan, hits) if kind == "comparison" else []
+        if len(sides) == 1:
             # both things compared are in one article (two periods of one person's career, two cases of one
             # affair): that article answers it, with a report's bullets, not beside an article on another subject
             plan = replace(plan, question_type="report")
@@ -503,7 +505,6 @@ class Synthesiser:
         language = plan.language
         sections: list[Section] = []
         if kind == "comparison":
-            sides = self._sides(plan, hits)
             share = max(40, s.words_total // max(1, len(sides)))
             for name, hit, years in sides:
                 side_plan = replace(plan, years=years)
